@@ -1,0 +1,289 @@
+// Package apple writes Apple configuration profiles (.mobileconfig) that add
+// mail accounts on iPhone, iPad, Mac and Vision Pro: one
+// com.apple.mail.managed payload per account and server set.
+//
+// # What the devices make of it
+//
+// PayloadIdentifier decides whether an installed profile is replaced or a
+// new one added. Identifiers and UUIDs here are derived from the address,
+// the server set and its incoming host, so installing a profile again
+// replaces it, and the profile for the new server never replaces the one for
+// the old server: during a move both accounts stay side by side.
+//
+// A mail payload holds one incoming and one outgoing server, so the first
+// server of each that the format can express is used (OAuth2 cannot be).
+// TLS is a single boolean: true for both implicit TLS and STARTTLS, and the
+// device chooses by the port.
+//
+// Passwords are left out unless Options.IncludePasswords is set; the device
+// then asks for them while installing, once for both servers when they share
+// the login. Apple advises passwords only in encrypted profiles: a file with
+// one must be kept private.
+package apple
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+
+	"howett.net/plist"
+
+	"github.com/mailprofile/mailprofile"
+)
+
+// ContentType is the media type that makes Safari hand a profile to
+// Settings.
+const ContentType = "application/x-apple-aspen-config"
+
+// Options are the choices of Generate. A nil *Options is the zero value.
+type Options struct {
+	// IncludePasswords writes each account's password for the set into
+	// the profile. The zero value leaves passwords out and the device asks.
+	IncludePasswords bool
+}
+
+// Generate writes one configuration profile that adds every Profile in ps as
+// a mail account. ps must be non-empty and every Profile must have an
+// Account: a profile for the whole domain would not know whose address to
+// add. The result is a *mailprofile.UnsupportedError when a Profile has no
+// server a profile can express.
+func Generate(ps []*mailprofile.Profile, opts *Options) ([]byte, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	if len(ps) == 0 {
+		return nil, &mailprofile.UnsupportedError{Client: "apple", Field: "profiles", Reason: "no account to add"}
+	}
+	top := configuration{
+		PayloadType:    "Configuration",
+		PayloadVersion: 1,
+	}
+	keys := make([]string, 0, len(ps))
+	descrs := make([]string, 0, len(ps))
+	for _, p := range ps {
+		m, key, err := mailPayload(p, opts)
+		if err != nil {
+			return nil, err
+		}
+		top.PayloadContent = append(top.PayloadContent, m)
+		keys = append(keys, key)
+		descrs = append(descrs, summary(p, m))
+	}
+
+	site := ps[0].Site
+	if len(ps) == 1 {
+		top.PayloadIdentifier = identifier(site.Domain, ps[0], keys[0])
+		top.PayloadDisplayName = ps[0].Description()
+	} else {
+		sorted := slices.Clone(keys)
+		slices.Sort(sorted)
+		top.PayloadIdentifier = reverseDomain(site.Domain) + ".mailprofile.bundle." + digest(strings.Join(sorted, "\n"))
+		top.PayloadDisplayName = site.DisplayName() + " — " + strings.Join(uniqueLabels(ps), ", ")
+	}
+	top.PayloadUUID = uuid5(top.PayloadIdentifier)
+	top.PayloadOrganization = site.DisplayName()
+	top.PayloadDescription = strings.Join(descrs, "\n")
+	b, err := plist.MarshalIndent(top, plist.XMLFormat, "\t")
+	return append(b, '\n'), err
+}
+
+// configuration is the top-level profile dictionary (TopLevel.yaml).
+type configuration struct {
+	PayloadType         string        `plist:"PayloadType"`
+	PayloadVersion      int           `plist:"PayloadVersion"`
+	PayloadIdentifier   string        `plist:"PayloadIdentifier"`
+	PayloadUUID         string        `plist:"PayloadUUID"`
+	PayloadDisplayName  string        `plist:"PayloadDisplayName"`
+	PayloadDescription  string        `plist:"PayloadDescription,omitempty"`
+	PayloadOrganization string        `plist:"PayloadOrganization,omitempty"`
+	PayloadContent      []mailManaged `plist:"PayloadContent"`
+}
+
+// mailManaged is a com.apple.mail.managed payload
+// (com.apple.mail.managed.yaml plus CommonPayloadKeys.yaml).
+type mailManaged struct {
+	PayloadType         string `plist:"PayloadType"`
+	PayloadVersion      int    `plist:"PayloadVersion"`
+	PayloadIdentifier   string `plist:"PayloadIdentifier"`
+	PayloadUUID         string `plist:"PayloadUUID"`
+	PayloadDisplayName  string `plist:"PayloadDisplayName"`
+	PayloadOrganization string `plist:"PayloadOrganization,omitempty"`
+
+	EmailAccountType        string `plist:"EmailAccountType"`
+	EmailAccountDescription string `plist:"EmailAccountDescription"`
+	EmailAccountName        string `plist:"EmailAccountName,omitempty"`
+	EmailAddress            string `plist:"EmailAddress"`
+
+	IncomingMailServerHostName       string `plist:"IncomingMailServerHostName"`
+	IncomingMailServerPortNumber     int    `plist:"IncomingMailServerPortNumber"`
+	IncomingMailServerUseSSL         bool   `plist:"IncomingMailServerUseSSL"`
+	IncomingMailServerAuthentication string `plist:"IncomingMailServerAuthentication"`
+	IncomingMailServerUsername       string `plist:"IncomingMailServerUsername,omitempty"`
+	IncomingPassword                 string `plist:"IncomingPassword,omitempty"`
+
+	OutgoingMailServerHostName             string `plist:"OutgoingMailServerHostName"`
+	OutgoingMailServerPortNumber           int    `plist:"OutgoingMailServerPortNumber"`
+	OutgoingMailServerUseSSL               bool   `plist:"OutgoingMailServerUseSSL"`
+	OutgoingMailServerAuthentication       string `plist:"OutgoingMailServerAuthentication"`
+	OutgoingMailServerUsername             string `plist:"OutgoingMailServerUsername,omitempty"`
+	OutgoingPassword                       string `plist:"OutgoingPassword,omitempty"`
+	OutgoingPasswordSameAsIncomingPassword bool   `plist:"OutgoingPasswordSameAsIncomingPassword,omitempty"`
+}
+
+var accountTypes = map[mailprofile.Protocol]string{
+	mailprofile.ProtocolIMAP: "EmailTypeIMAP",
+	mailprofile.ProtocolPOP3: "EmailTypePOP",
+}
+
+var authentications = map[mailprofile.Auth]string{
+	mailprofile.AuthPasswordCleartext: "EmailAuthPassword",
+	mailprofile.AuthPasswordEncrypted: "EmailAuthCRAMMD5",
+	mailprofile.AuthNone:              "EmailAuthNone",
+}
+
+// first returns the first server a profile can express.
+func first(servers []mailprofile.Server) (mailprofile.Server, bool) {
+	for _, s := range servers {
+		if _, ok := authentications[s.Auth]; ok {
+			return s, true
+		}
+	}
+	return mailprofile.Server{}, false
+}
+
+// mailPayload builds the payload for p and returns it with the key that
+// identifies the account: address, set and incoming host.
+func mailPayload(p *mailprofile.Profile, opts *Options) (mailManaged, string, error) {
+	if p.Account == nil {
+		return mailManaged{}, "", &mailprofile.UnsupportedError{Client: "apple", Field: "account",
+			Reason: "a profile adds one person's account; there is no profile for the whole domain"}
+	}
+	in, okIn := first(p.Incoming)
+	out, okOut := first(p.Outgoing)
+	if !okIn || !okOut {
+		return mailManaged{}, "", &mailprofile.UnsupportedError{Client: "apple", Field: "servers",
+			Reason: fmt.Sprintf("%s: Apple profiles cannot express OAuth2 logins, and every incoming or outgoing server uses one", p.Description())}
+	}
+	key := p.Address() + "\x00" + p.Set.Name + "\x00" + in.Host
+	id := identifier(p.Site.Domain, p, key) + ".mail"
+	m := mailManaged{
+		PayloadType:         "com.apple.mail.managed",
+		PayloadVersion:      1,
+		PayloadIdentifier:   id,
+		PayloadUUID:         uuid5(id),
+		PayloadDisplayName:  p.Description(),
+		PayloadOrganization: p.Site.DisplayName(),
+
+		EmailAccountType:        accountTypes[in.Protocol],
+		EmailAccountDescription: p.Description(),
+		EmailAccountName:        p.Name(),
+		EmailAddress:            p.Address(),
+
+		IncomingMailServerHostName:       in.Host,
+		IncomingMailServerPortNumber:     in.Port,
+		IncomingMailServerUseSSL:         in.Security.Encrypted(),
+		IncomingMailServerAuthentication: authentications[in.Auth],
+		IncomingMailServerUsername:       in.Username,
+
+		OutgoingMailServerHostName:       out.Host,
+		OutgoingMailServerPortNumber:     out.Port,
+		OutgoingMailServerUseSSL:         out.Security.Encrypted(),
+		OutgoingMailServerAuthentication: authentications[out.Auth],
+		OutgoingMailServerUsername:       out.Username,
+	}
+	samePassword := out.Auth != mailprofile.AuthNone && out.Username == in.Username
+	if pw := p.Password(); opts.IncludePasswords && !pw.IsZero() {
+		m.IncomingPassword = pw.Reveal()
+		if out.Auth != mailprofile.AuthNone {
+			m.OutgoingPassword = pw.Reveal()
+		}
+	} else {
+		m.OutgoingPasswordSameAsIncomingPassword = samePassword
+	}
+	return m, key, nil
+}
+
+// identifier is the reverse-DNS identifier of the profile that adds p alone:
+// readable parts for people, then a digest of key so that no two accounts,
+// sets or hosts share one.
+func identifier(domain string, p *mailprofile.Profile, key string) string {
+	return reverseDomain(domain) + ".mailprofile." + idPart(p.Set.Name) + "." + idPart(localPartOf(p.Address())) + "." + digest(key)
+}
+
+func localPartOf(addr string) string {
+	if i := strings.LastIndexByte(addr, '@'); i >= 0 {
+		return addr[:i]
+	}
+	return addr
+}
+
+// idPart keeps the characters that are safe in a reverse-DNS identifier.
+func idPart(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	if b.Len() == 0 {
+		return "x"
+	}
+	return b.String()
+}
+
+func reverseDomain(domain string) string {
+	labels := strings.Split(domain, ".")
+	slices.Reverse(labels)
+	return strings.Join(labels, ".")
+}
+
+func digest(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:8])
+}
+
+// namespace is the UUID namespace of mailprofile's name-based UUIDs: a fixed
+// value chosen once for mailprofile. Changing it would change every
+// identifier and so stop reinstalled profiles from replacing old ones.
+var namespace = [16]byte{0x5c, 0x3b, 0x1e, 0x6a, 0x8d, 0x2f, 0x4b, 0x57, 0x9a, 0x0e, 0x61, 0x72, 0x6f, 0x66, 0x69, 0x6c}
+
+// uuid5 returns the RFC 9562 version 5 (SHA-1, name-based) UUID of name, in
+// upper case as Apple's tools write them.
+func uuid5(name string) string {
+	h := sha1.New()
+	h.Write(namespace[:])
+	h.Write([]byte(name))
+	var u [16]byte
+	copy(u[:], h.Sum(nil))
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	x := strings.ToUpper(hex.EncodeToString(u[:]))
+	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+}
+
+// summary is one line of the profile's description: the account and the
+// servers it will use.
+func summary(p *mailprofile.Profile, m mailManaged) string {
+	in := "IMAP"
+	if m.EmailAccountType == accountTypes[mailprofile.ProtocolPOP3] {
+		in = "POP3"
+	}
+	return fmt.Sprintf("%s: %s %s:%d, SMTP %s:%d", p.Description(),
+		in, m.IncomingMailServerHostName, m.IncomingMailServerPortNumber,
+		m.OutgoingMailServerHostName, m.OutgoingMailServerPortNumber)
+}
+
+func uniqueLabels(ps []*mailprofile.Profile) []string {
+	var labels []string
+	for _, p := range ps {
+		if l := p.Set.DisplayLabel(); !slices.Contains(labels, l) {
+			labels = append(labels, l)
+		}
+	}
+	return labels
+}

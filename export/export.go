@@ -1,0 +1,229 @@
+// Package export lays out every file a site needs, for every person, and
+// writes them into a folder: what `mailprofile gen` does.
+//
+// # Layout
+//
+//	DIR/isp/SET/DOMAIN.xml               Thunderbird file for the whole domain
+//	DIR/ADDRESS/thunderbird-SET.xml      Thunderbird file with the person's user names
+//	DIR/ADDRESS/autodiscover-SET.xml     Outlook Autodiscover response
+//	DIR/ADDRESS/ADDRESS.mobileconfig     Apple profile adding every chosen set
+//
+// The domain file goes into Thunderbird's <install dir>/isp/ folder (or is
+// served, see package autoconfig); a person's Thunderbird file can go there
+// too, renamed to DOMAIN.xml. Characters of an address that are not safe in
+// file names on every system are written as %XX.
+package export
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/apple"
+	"github.com/mailprofile/mailprofile/outlook"
+	"github.com/mailprofile/mailprofile/thunderbird"
+)
+
+// Format is a client file format.
+type Format string
+
+// Formats.
+const (
+	FormatThunderbird Format = "thunderbird"
+	FormatOutlook     Format = "outlook"
+	FormatApple       Format = "apple"
+)
+
+// Formats lists every format, in the order files are made.
+var Formats = []Format{FormatThunderbird, FormatOutlook, FormatApple}
+
+// Options choose what to make. A nil *Options is the zero value: every
+// format, every account, the site's default set.
+type Options struct {
+	// Formats to make; nil means all.
+	Formats []Format
+
+	// Sets to make files for, by name; nil means the site's DefaultSet
+	// (during a migration, the set being moved to: the account to add).
+	Sets []string
+
+	// Accounts to make files for, by address; nil means all.
+	Accounts []string
+
+	// IncludePasswords writes the passwords from the description into the
+	// per-person Thunderbird and Apple files. Files that then hold a
+	// password are marked Secret.
+	IncludePasswords bool
+}
+
+// File is one output file.
+type File struct {
+	Path   string // slash-separated, relative to the output folder
+	Data   []byte
+	Secret bool // it holds a password: keep it private (mode 0600)
+}
+
+// Plan is a checked set of Options for one site.
+type Plan struct {
+	site     *mailprofile.Site
+	formats  []Format
+	sets     []*mailprofile.ServerSet
+	accounts []*mailprofile.Account
+	opts     Options
+}
+
+// NewPlan checks opts against site: the formats, sets and accounts must
+// exist, and every chosen set must be expressible in every chosen format.
+func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	p := &Plan{site: site, opts: *opts, formats: opts.Formats}
+	if p.formats == nil {
+		p.formats = Formats
+	}
+	for _, f := range p.formats {
+		if !slices.Contains(Formats, f) {
+			return nil, fmt.Errorf("unknown format %q (have thunderbird, outlook, apple)", f)
+		}
+	}
+	if opts.Sets == nil {
+		p.sets = []*mailprofile.ServerSet{site.DefaultSet()}
+	}
+	for _, name := range opts.Sets {
+		set := site.Set(name)
+		if set == nil {
+			return nil, fmt.Errorf("%w: %q", mailprofile.ErrUnknownSet, name)
+		}
+		p.sets = append(p.sets, set)
+	}
+	if opts.Accounts == nil {
+		p.accounts = site.Accounts
+	}
+	for _, addr := range opts.Accounts {
+		a := site.Account(addr)
+		if a == nil {
+			return nil, fmt.Errorf("%w: %s", mailprofile.ErrNotFound, addr)
+		}
+		p.accounts = append(p.accounts, a)
+	}
+	// Find a set that a format cannot express before writing anything.
+	for _, set := range p.sets {
+		tmpl, err := site.Profile(set.Name, nil)
+		if err != nil {
+			return nil, err
+		}
+		if p.has(FormatOutlook) {
+			if _, err := outlook.Generate(tmpl, nil); err != nil {
+				return nil, fmt.Errorf("set %s: %w", set.Name, err)
+			}
+		}
+		if p.has(FormatApple) && len(site.Accounts) > 0 {
+			probe, err := site.Profile(set.Name, &mailprofile.Account{Address: "probe@" + site.Domain})
+			if err == nil {
+				_, err = apple.Generate([]*mailprofile.Profile{probe}, nil)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("set %s: %w", set.Name, err)
+			}
+		}
+	}
+	return p, nil
+}
+
+func (p *Plan) has(f Format) bool { return slices.Contains(p.formats, f) }
+
+// Each makes the files one by one and hands each to emit, stopping at the
+// first error. It holds one person's files at a time, so memory does not
+// grow with the number of accounts.
+func (p *Plan) Each(emit func(File) error) error {
+	site := p.site
+	if p.has(FormatThunderbird) {
+		for _, set := range p.sets {
+			tmpl, err := site.Profile(set.Name, nil)
+			if err != nil {
+				return err
+			}
+			data, err := thunderbird.Generate(tmpl, nil)
+			if err != nil {
+				return err
+			}
+			if err := emit(File{Path: path.Join("isp", set.Name, site.Domain+".xml"), Data: data}); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range p.accounts {
+		if err := p.account(a, emit); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *Plan) account(a *mailprofile.Account, emit func(File) error) error {
+	dir := SafeName(a.Address)
+	var profiles []*mailprofile.Profile
+	for _, set := range p.sets {
+		if !a.HasSet(set.Name) {
+			continue
+		}
+		prof, err := p.site.Profile(set.Name, a)
+		if err != nil {
+			return err
+		}
+		profiles = append(profiles, prof)
+		secret := p.opts.IncludePasswords && !prof.Password().IsZero()
+		if p.has(FormatThunderbird) {
+			data, err := thunderbird.Generate(prof, &thunderbird.Options{IncludePassword: p.opts.IncludePasswords})
+			if err != nil {
+				return fmt.Errorf("%s: %w", a.Address, err)
+			}
+			if err := emit(File{Path: dir + "/thunderbird-" + set.Name + ".xml", Data: data, Secret: secret}); err != nil {
+				return err
+			}
+		}
+		if p.has(FormatOutlook) {
+			data, err := outlook.Generate(prof, nil)
+			if err != nil {
+				return fmt.Errorf("%s: %w", a.Address, err)
+			}
+			if err := emit(File{Path: dir + "/autodiscover-" + set.Name + ".xml", Data: data}); err != nil {
+				return err
+			}
+		}
+	}
+	if p.has(FormatApple) && len(profiles) > 0 {
+		data, err := apple.Generate(profiles, &apple.Options{IncludePasswords: p.opts.IncludePasswords})
+		if err != nil {
+			return fmt.Errorf("%s: %w", a.Address, err)
+		}
+		secret := false
+		for _, prof := range profiles {
+			secret = secret || p.opts.IncludePasswords && !prof.Password().IsZero()
+		}
+		if err := emit(File{Path: dir + "/" + dir + ".mobileconfig", Data: data, Secret: secret}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SafeName turns an address into a file name that is safe on Windows, macOS
+// and Linux and tells different addresses apart: letters, digits and
+// @ . _ + - stay, every other byte becomes %XX.
+func SafeName(addr string) string {
+	var b strings.Builder
+	for i := 0; i < len(addr); i++ {
+		c := addr[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			c == '@' || c == '_' || c == '+' || c == '-' || c == '.' && i > 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}

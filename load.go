@@ -1,0 +1,416 @@
+package mailprofile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads the description file at path, and the accounts CSV file it
+// names, then validates the result. The error, if any, is an ErrorList.
+func Load(path string) (*Site, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
+	}
+	return Parse(path, data)
+}
+
+// Parse reads a description from data; name is used in error messages
+// ("<stdin>" for standard input) and to find a relative accounts_csv file.
+// It validates the result like Load.
+func Parse(name string, data []byte) (*Site, error) {
+	r := &reader{file: name}
+	site := r.site(data)
+	if err := r.errs.Err(); err != nil {
+		return nil, err
+	}
+	if site.AccountsCSV != "" {
+		accts, err := ReadAccountsFile(site.AccountsCSV)
+		if err != nil {
+			return nil, err
+		}
+		site.Accounts = append(site.Accounts, accts...)
+	}
+	if err := site.Validate(); err != nil {
+		return nil, err
+	}
+	return site, nil
+}
+
+func readError(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// reader turns a YAML node tree into a Site, recording where every field
+// was. It checks only the shape (a mapping here, a number there); Validate
+// checks the meaning.
+type reader struct {
+	file string
+	errs ErrorList
+}
+
+func (r *reader) pos(n *yaml.Node) Pos { return Pos{File: r.file, Line: n.Line} }
+
+func (r *reader) errorf(n *yaml.Node, field, format string, args ...any) {
+	r.errs.add(r.pos(n), field, format, args...)
+}
+
+func (r *reader) site(data []byte) *Site {
+	site := &Site{Source: Source{Pos: Pos{File: r.file}}}
+	if len(bytes.TrimSpace(data)) == 0 {
+		r.errs.add(Pos{File: r.file}, "", "the description is empty")
+		return site
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		r.errs.add(Pos{File: r.file, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
+		return site
+	}
+	root := doc.Content[0]
+	site.Source.Line = root.Line
+	r.mapping(root, "", &site.Source, func(key string, v *yaml.Node, path string) bool {
+		switch key {
+		case "domain":
+			site.Domain = r.str(v, path)
+		case "organization":
+			site.Organization = r.str(v, path)
+		case "allow_insecure":
+			site.AllowInsecure = r.boolean(v, path)
+		case "allow_other_domains":
+			site.AllowOtherDomains = r.boolean(v, path)
+		case "migration":
+			site.Migration = r.migration(v, path)
+		case "servers":
+			r.mapping(v, path, nil, func(name string, v *yaml.Node, path string) bool {
+				site.Sets = append(site.Sets, r.serverSet(name, v, path))
+				return true
+			})
+		case "accounts":
+			r.sequence(v, path, func(i int, v *yaml.Node, path string) {
+				site.Accounts = append(site.Accounts, r.account(v, path))
+			})
+		case "accounts_csv":
+			if f := r.str(v, path); f != "" {
+				site.AccountsCSV = resolvePath(r.file, f)
+			}
+		default:
+			return false
+		}
+		return true
+	})
+	return site
+}
+
+func (r *reader) migration(n *yaml.Node, path string) *Migration {
+	m := &Migration{Source: Source{Pos: r.pos(n), Path: path}}
+	r.mapping(n, path, &m.Source, func(key string, v *yaml.Node, path string) bool {
+		switch key {
+		case "from":
+			m.From = r.str(v, path)
+		case "to":
+			m.To = r.str(v, path)
+		case "switch_date":
+			m.SwitchDate = r.date(v, path)
+		case "overlap_until":
+			m.OverlapEnd = r.date(v, path)
+		default:
+			return false
+		}
+		return true
+	})
+	return m
+}
+
+func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
+	set := &ServerSet{Name: name, Source: Source{Pos: r.pos(n), Path: path}}
+	r.mapping(n, path, &set.Source, func(key string, v *yaml.Node, path string) bool {
+		switch key {
+		case "label":
+			set.Label = r.str(v, path)
+		case "incoming":
+			r.sequence(v, path, func(i int, v *yaml.Node, path string) {
+				set.Incoming = append(set.Incoming, r.server(v, path, ""))
+			})
+		case "outgoing":
+			r.sequence(v, path, func(i int, v *yaml.Node, path string) {
+				set.Outgoing = append(set.Outgoing, r.server(v, path, ProtocolSMTP))
+			})
+		default:
+			return false
+		}
+		return true
+	})
+	return set
+}
+
+func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
+	s := Server{Protocol: protocol, Source: Source{Pos: r.pos(n), Path: path}}
+	r.mapping(n, path, &s.Source, func(key string, v *yaml.Node, path string) bool {
+		switch key {
+		case "protocol":
+			s.Protocol = canonical(protocolNames, r.str(v, path))
+		case "host":
+			s.Host = r.str(v, path)
+		case "port":
+			s.Port = r.integer(v, path, "a port number")
+		case "security":
+			s.Security = canonical(securityNames, r.str(v, path))
+		case "auth":
+			s.Auth = canonical(authNames, r.str(v, path))
+		case "username":
+			s.Username = r.str(v, path)
+		case "pop3":
+			s.POP3 = &POP3Options{}
+			r.mapping(v, path, &s.Source, func(key string, v *yaml.Node, path string) bool {
+				switch key {
+				case "leave_on_server":
+					b := r.boolean(v, path)
+					s.POP3.LeaveOnServer = &b
+				case "keep_days":
+					s.POP3.KeepDays = r.integer(v, path, "a number of days")
+				default:
+					return false
+				}
+				return true
+			})
+		default:
+			return false
+		}
+		return true
+	})
+	return s
+}
+
+func (r *reader) account(n *yaml.Node, path string) *Account {
+	a := &Account{Source: Source{Pos: r.pos(n), Path: path}}
+	r.mapping(n, path, &a.Source, func(key string, v *yaml.Node, path string) bool {
+		switch key {
+		case "address":
+			a.Address = r.str(v, path)
+		case "name":
+			a.Name = r.str(v, path)
+		case "username":
+			a.Usernames = r.perSet(v, path, &a.Source, key)
+		case "password":
+			for set, p := range r.perSet(v, path, &a.Source, key) {
+				if a.Passwords == nil {
+					a.Passwords = make(map[string]Secret)
+				}
+				a.Passwords[set] = NewSecret(p)
+			}
+		case "sets":
+			a.Sets = r.list(v, path)
+		default:
+			return false
+		}
+		return true
+	})
+	return a
+}
+
+// perSet reads either one value for every set, or a mapping from set name
+// to value. The value for every set has the key "". The line of each value
+// is recorded in src as "key.SET".
+func (r *reader) perSet(n *yaml.Node, path string, src *Source, key string) map[string]string {
+	n = resolve(n)
+	if n.Kind == yaml.ScalarNode {
+		return map[string]string{"": r.str(n, path)}
+	}
+	m := make(map[string]string)
+	r.mapping(n, path, nil, func(set string, v *yaml.Node, path string) bool {
+		m[set] = r.str(v, path)
+		src.setKey(key+"."+set, v.Line)
+		return true
+	})
+	return m
+}
+
+// mapping calls f for every key of the mapping n. f returns false for a key
+// it does not know. The line of each key is recorded in src.
+func (r *reader) mapping(n *yaml.Node, path string, src *Source, f func(key string, v *yaml.Node, path string) bool) {
+	n = resolve(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		r.errorf(n, path, "must be a mapping of keys to values, not %s", describe(n))
+		return
+	}
+	seen := make(map[string]bool)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := k.Value
+		field := joinPath(path, key)
+		if seen[key] {
+			r.errorf(k, field, "appears twice")
+			continue
+		}
+		seen[key] = true
+		if src != nil {
+			src.setKey(key, k.Line)
+		}
+		if !f(key, v, field) {
+			r.errorf(k, field, "unknown field")
+		}
+	}
+}
+
+func (r *reader) sequence(n *yaml.Node, path string, f func(i int, v *yaml.Node, path string)) {
+	n = resolve(n)
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		r.errorf(n, path, "must be a list (items starting with -), not %s", describe(n))
+		return
+	}
+	for i, v := range n.Content {
+		f(i, v, fmt.Sprintf("%s[%d]", path, i))
+	}
+}
+
+func (r *reader) str(n *yaml.Node, path string) string {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode {
+		r.errorf(n, path, "must be a single value, not %s", describe(n))
+		return ""
+	}
+	if n.Tag == "!!null" {
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+// list reads a list of names, written either as a YAML list or as one string
+// separated by commas or spaces.
+func (r *reader) list(n *yaml.Node, path string) []string {
+	n = resolve(n)
+	var out []string
+	if n.Kind == yaml.SequenceNode {
+		r.sequence(n, path, func(i int, v *yaml.Node, path string) {
+			out = append(out, r.str(v, path))
+		})
+		return out
+	}
+	return splitList(r.str(n, path))
+}
+
+func (r *reader) integer(n *yaml.Node, path, what string) int {
+	s := r.str(n, path)
+	if s == "" {
+		return 0
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		r.errorf(n, path, "%q is not %s", s, what)
+		return 0
+	}
+	return v
+}
+
+func (r *reader) boolean(n *yaml.Node, path string) bool {
+	s := r.str(n, path)
+	switch strings.ToLower(s) {
+	case "true", "yes", "on":
+		return true
+	case "false", "no", "off", "":
+		return false
+	}
+	r.errorf(n, path, "%q is not true or false", s)
+	return false
+}
+
+func (r *reader) date(n *yaml.Node, path string) time.Time {
+	s := r.str(n, path)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		r.errorf(n, path, "%q is not a date (write it as 2026-12-31)", s)
+	}
+	return t
+}
+
+// resolve follows YAML aliases (*name) to the node they stand for.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func joinPath(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// splitList splits "old, new" or "old new" into names.
+func splitList(s string) []string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' || r == '\t' })
+	if len(fields) == 0 {
+		return nil
+	}
+	return fields
+}
+
+// resolvePath resolves a file named in a description against the
+// description's folder.
+func resolvePath(descFile, name string) string {
+	if filepath.IsAbs(name) || descFile == "" || strings.HasPrefix(descFile, "<") {
+		return name
+	}
+	return filepath.Join(filepath.Dir(descFile), name)
+}
+
+// yamlErrorLine and yamlErrorText split the YAML parser's "yaml: line N:
+// msg" into its parts.
+func yamlErrorLine(err error) int {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		return 0
+	}
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+		if i := strings.IndexByte(rest, ':'); i > 0 {
+			if n, err := strconv.Atoi(rest[:i]); err == nil {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+func yamlErrorText(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			msg = rest[i+2:]
+		}
+	}
+	return "not valid YAML: " + msg
+}

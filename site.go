@@ -1,0 +1,228 @@
+package mailprofile
+
+import (
+	"time"
+)
+
+// Site is the description of one mail domain: its server sets, the move
+// between them and the accounts. Build one with Load or Parse, or in code
+// followed by Validate.
+type Site struct {
+	// Domain is the mail domain in ASCII (A-label) form, lower case.
+	// Validate converts a Unicode name such as 例え.jp to xn--r8jz45g.jp.
+	Domain string
+
+	// Organization names who runs the mail, for display. The zero value
+	// means the domain.
+	Organization string
+
+	// Sets are the named server sets, in the order of the description.
+	Sets []*ServerSet
+
+	// Migration says which set is being left and which one added. Nil
+	// means there is no move: the first set is the one to configure.
+	Migration *Migration
+
+	// Accounts are the people, inline accounts first, then those from
+	// AccountsCSV.
+	Accounts []*Account
+
+	// AccountsCSV is the CSV file the accounts were read from, if any,
+	// resolved against the description file's folder.
+	AccountsCSV string
+
+	// AllowInsecure permits security "none" (no TLS at all). The zero
+	// value rejects it.
+	AllowInsecure bool
+
+	// AllowOtherDomains permits accounts whose address is not in Domain.
+	AllowOtherDomains bool
+
+	// Source is where the description came from.
+	Source Source
+}
+
+// Migration is a move from one server set to another.
+type Migration struct {
+	From string // the set being left, e.g. "old"
+	To   string // the set being added, e.g. "new"
+
+	// SwitchDate is the day DNS changes to the new server, and OverlapEnd
+	// the day the old account may go. Both are optional (zero), dates in
+	// UTC at midnight.
+	SwitchDate time.Time
+	OverlapEnd time.Time
+
+	Source Source
+}
+
+// ServerSet is the incoming and outgoing servers of one mail system.
+type ServerSet struct {
+	// Name identifies the set in the description and on the command line,
+	// e.g. "old" or "new".
+	Name string
+
+	// Label is what people see, e.g. "新サーバー" or "new server". The
+	// zero value means Name.
+	Label string
+
+	// Incoming lists IMAP and POP3 servers, most preferred first.
+	Incoming []Server
+
+	// Outgoing lists SMTP submission servers, most preferred first.
+	Outgoing []Server
+
+	Source Source
+}
+
+// Server is one server that a client connects to.
+type Server struct {
+	Protocol Protocol
+
+	// Host is a host name in ASCII form, or an IPv4 or IPv6 address
+	// (without brackets).
+	Host string
+
+	// Port is the TCP port. The zero value means the standard port for
+	// Protocol and Security (IMAP 993/143, POP3 995/110, SMTP 465/587).
+	Port int
+
+	// Security is how the connection is protected. The zero value means
+	// the one implied by Port (993, 995, 465: TLS; 143, 110, 587:
+	// STARTTLS), or TLS when Port is zero too.
+	Security Security
+
+	// Auth is how the client logs in. The zero value means
+	// AuthPasswordCleartext.
+	Auth Auth
+
+	// Username is the login name: literal text, or a template with the
+	// placeholders %EMAILADDRESS%, %EMAILLOCALPART% and %EMAILDOMAIN%.
+	// The zero value means "%EMAILADDRESS%". An account's override for the
+	// set replaces it.
+	Username string
+
+	// POP3 holds the options of a POP3 server; nil means the defaults. It
+	// must be nil for other protocols.
+	POP3 *POP3Options
+
+	Source Source
+}
+
+// POP3Options are the choices a POP3 client makes about the mail it has
+// downloaded.
+type POP3Options struct {
+	// LeaveOnServer keeps downloaded mail on the server. When the
+	// description does not say, Validate sets it to true during a
+	// migration (so the other account still sees the mail) and false
+	// otherwise.
+	LeaveOnServer *bool
+
+	// KeepDays is how many days downloaded mail stays on the server when
+	// it is left there. Zero means the client's default (Thunderbird: 14).
+	KeepDays int
+}
+
+// Leave reports whether mail is left on the server.
+func (o *POP3Options) Leave() bool {
+	return o != nil && o.LeaveOnServer != nil && *o.LeaveOnServer
+}
+
+// Account is one person's mailbox.
+type Account struct {
+	// Address is the email address, with the domain in ASCII form and
+	// lower case. Validate normalises it.
+	Address string
+
+	// Name is the person's display name, e.g. "山田 太郎".
+	Name string
+
+	// Usernames overrides the login name per set name, e.g. {"old":
+	// "info"} when the old server logs in with the local part and the new
+	// one with the whole address.
+	Usernames map[string]string
+
+	// Passwords holds a password per set name. Generators include them
+	// only when asked to.
+	Passwords map[string]Secret
+
+	// Sets limits the account to these sets (a phased move). Nil means
+	// every set.
+	Sets []string
+
+	Source Source
+}
+
+// HasSet reports whether a has an account on the set named name.
+func (a *Account) HasSet(name string) bool {
+	if a.Sets == nil {
+		return true
+	}
+	for _, s := range a.Sets {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Set returns the set named name, or nil.
+func (s *Site) Set(name string) *ServerSet {
+	for _, set := range s.Sets {
+		if set.Name == name {
+			return set
+		}
+	}
+	return nil
+}
+
+// DefaultSet is the set clients should be given when nobody asks for one:
+// the set being moved to, or the first set when there is no migration.
+func (s *Site) DefaultSet() *ServerSet {
+	if s.Migration != nil {
+		if set := s.Set(s.Migration.To); set != nil {
+			return set
+		}
+	}
+	if len(s.Sets) == 0 {
+		return nil
+	}
+	return s.Sets[0]
+}
+
+// Account returns the account with the given address (compared after
+// normalisation, so case and the IDN form of the domain do not matter), or
+// nil.
+func (s *Site) Account(address string) *Account {
+	addr, err := normalizeAddress(address)
+	if err != nil {
+		return nil
+	}
+	for _, a := range s.Accounts {
+		if a.Address == addr {
+			return a
+		}
+	}
+	return nil
+}
+
+// DisplayName is the organisation, or the domain when there is none.
+func (s *Site) DisplayName() string {
+	if s.Organization != "" {
+		return s.Organization
+	}
+	return s.UnicodeDomain()
+}
+
+// UnicodeDomain is Domain in its Unicode (U-label) form, for people.
+func (s *Site) UnicodeDomain() string {
+	return unicodeDomain(s.Domain)
+}
+
+// DisplayLabel is Label, or Name when there is no label.
+func (set *ServerSet) DisplayLabel() string {
+	if set.Label != "" {
+		return set.Label
+	}
+	return set.Name
+}

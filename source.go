@@ -1,0 +1,39 @@
+package mailprofile
+
+// Source records where a part of the description was read from, so that a
+// problem found later can name the file, line and field. The zero value
+// means the part was built in code.
+type Source struct {
+	Pos
+
+	// Path is the field path of the part, e.g. "servers.new.incoming[0]",
+	// or "row 4" for an account read from a CSV file. Empty means the path
+	// Validate derives from the part's place in the Site.
+	Path string
+
+	keys map[string]int // line of each field key under this part
+}
+
+// at returns the position of the field key, or of the part itself when the
+// key was not in the file.
+func (s Source) at(key string) Pos {
+	if line, ok := s.keys[key]; ok {
+		return Pos{File: s.File, Line: line}
+	}
+	return s.Pos
+}
+
+func (s *Source) setKey(key string, line int) {
+	if s.keys == nil {
+		s.keys = make(map[string]int)
+	}
+	s.keys[key] = line
+}
+
+// pathOr returns s.Path, or def when the part was not read from a file.
+func (s Source) pathOr(def string) string {
+	if s.Path != "" {
+		return s.Path
+	}
+	return def
+}

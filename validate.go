@@ -1,0 +1,309 @@
+package mailprofile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Validate checks the description and fills in what it leaves to defaults:
+// ports, security implied by a port, authentication, user names, POP3
+// options, and the ASCII forms of the domain, hosts and addresses. It
+// returns every problem at once as an ErrorList, or nil. Generators expect a
+// validated Site.
+func (s *Site) Validate() error {
+	v := &validator{site: s}
+	v.domain()
+	v.sets()
+	v.migration()
+	v.accounts()
+	return v.errs.Err()
+}
+
+type validator struct {
+	site *Site
+	errs ErrorList
+}
+
+func (v *validator) fail(pos Pos, field, format string, args ...any) {
+	v.errs.add(pos, field, format, args...)
+}
+
+func (v *validator) domain() {
+	s := v.site
+	if s.Domain == "" {
+		v.fail(s.Source.at("domain"), "domain", "is required (the mail domain, e.g. example.co.jp)")
+		return
+	}
+	d, err := normalizeDomain(s.Domain)
+	if err != nil {
+		v.fail(s.Source.at("domain"), "domain", "%v", err)
+		return
+	}
+	s.Domain = d
+}
+
+func (v *validator) sets() {
+	s := v.site
+	if len(s.Sets) == 0 {
+		v.fail(s.Source.at("servers"), "servers", "needs at least one server set (e.g. new: with incoming: and outgoing:)")
+		return
+	}
+	seen := make(map[string]bool)
+	for _, set := range s.Sets {
+		path := set.Source.pathOr("servers." + set.Name)
+		switch {
+		case !validSetName(set.Name):
+			v.fail(set.Source.Pos, path, "%q is not a usable set name (use letters, digits, - and _)", set.Name)
+		case seen[set.Name]:
+			v.fail(set.Source.Pos, path, "a set with this name is already defined")
+		}
+		seen[set.Name] = true
+		if len(set.Incoming) == 0 {
+			v.fail(set.Source.at("incoming"), joinPath(path, "incoming"), "needs at least one IMAP or POP3 server")
+		}
+		if len(set.Outgoing) == 0 {
+			v.fail(set.Source.at("outgoing"), joinPath(path, "outgoing"), "needs at least one SMTP server")
+		}
+		for i := range set.Incoming {
+			v.server(&set.Incoming[i], fmt.Sprintf("%s.incoming[%d]", path, i), true)
+		}
+		for i := range set.Outgoing {
+			v.server(&set.Outgoing[i], fmt.Sprintf("%s.outgoing[%d]", path, i), false)
+		}
+	}
+}
+
+func validSetName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Standard ports: implicit TLS first, then the plain/STARTTLS port.
+var standardPorts = map[Protocol][2]int{
+	ProtocolIMAP: {993, 143},
+	ProtocolPOP3: {995, 110},
+	ProtocolSMTP: {465, 587},
+}
+
+// DefaultPort is the standard port for a protocol and security mode: IMAP
+// 993/143, POP3 995/110, SMTP submission 465/587.
+func DefaultPort(p Protocol, sec Security) int {
+	ports, ok := standardPorts[p]
+	if !ok {
+		return 0
+	}
+	if sec == SecurityTLS {
+		return ports[0]
+	}
+	return ports[1]
+}
+
+func (v *validator) server(srv *Server, path string, incoming bool) {
+	src := srv.Source
+	field := func(key string) string { return joinPath(path, key) }
+
+	protoOK := true
+	switch {
+	case srv.Protocol == "":
+		v.fail(src.at("protocol"), field("protocol"), "is required (imap or pop3)")
+		protoOK = false
+	case incoming && !srv.Protocol.Incoming():
+		v.fail(src.at("protocol"), field("protocol"), "%q is not an incoming protocol (use imap or pop3)", string(srv.Protocol))
+		protoOK = false
+	case !incoming && srv.Protocol != ProtocolSMTP:
+		v.fail(src.at("protocol"), field("protocol"), "%q is not an outgoing protocol (use smtp)", string(srv.Protocol))
+		protoOK = false
+	}
+
+	if srv.Host == "" {
+		v.fail(src.at("host"), field("host"), "is required (a host name or an IP address)")
+	} else if h, err := normalizeHost(srv.Host); err != nil {
+		v.fail(src.at("host"), field("host"), "%v", err)
+	} else {
+		srv.Host = h
+	}
+
+	// Security, possibly implied by the port.
+	secOK := true
+	switch srv.Security {
+	case SecurityTLS, SecurityStartTLS:
+	case SecurityNone:
+		if !v.site.AllowInsecure {
+			v.fail(src.at("security"), field("security"), "none sends passwords and mail in plain text; use tls or starttls, or set allow_insecure: true")
+		}
+	case "":
+		if srv.Port == 0 {
+			srv.Security = SecurityTLS
+			break
+		}
+		if ports, ok := standardPorts[srv.Protocol]; ok {
+			switch srv.Port {
+			case ports[0]:
+				srv.Security = SecurityTLS
+			case ports[1]:
+				srv.Security = SecurityStartTLS
+			}
+		}
+		if srv.Security == "" {
+			v.fail(src.at("port"), field("security"), "is required for port %d (tls or starttls)", srv.Port)
+			secOK = false
+		}
+	default:
+		v.fail(src.at("security"), field("security"), "%q is not one of tls, starttls, none", string(srv.Security))
+		secOK = false
+	}
+
+	if srv.Port == 0 && protoOK && secOK {
+		srv.Port = DefaultPort(srv.Protocol, srv.Security)
+	}
+	switch {
+	case srv.Port < 0 || srv.Port > 65535:
+		v.fail(src.at("port"), field("port"), "%d is not a port", srv.Port)
+	case srv.Protocol == ProtocolSMTP && srv.Port == 25:
+		v.fail(src.at("port"), field("port"), "25 is for mail between servers and is blocked on most networks; mail clients submit on 587 (starttls) or 465 (tls)")
+	case protoOK && secOK:
+		ports := standardPorts[srv.Protocol]
+		if srv.Security == SecurityStartTLS && srv.Port == ports[0] {
+			v.fail(src.at("port"), field("port"), "%d is the %s port for TLS from the first byte; use security: tls, or port %d for starttls", srv.Port, srv.Protocol, ports[1])
+		}
+		if srv.Security == SecurityTLS && srv.Port == ports[1] {
+			v.fail(src.at("port"), field("port"), "%d is the %s port for starttls; use security: starttls, or port %d for tls", srv.Port, srv.Protocol, ports[0])
+		}
+	}
+
+	switch srv.Auth {
+	case "":
+		srv.Auth = AuthPasswordCleartext
+	case AuthPasswordCleartext, AuthPasswordEncrypted, AuthOAuth2:
+	case AuthNone:
+		if incoming {
+			v.fail(src.at("auth"), field("auth"), "none is only possible for outgoing servers; an incoming server needs a login")
+		}
+	default:
+		v.fail(src.at("auth"), field("auth"), "%q is not one of password-cleartext, password-encrypted, oauth2, none", string(srv.Auth))
+	}
+
+	if srv.Auth == AuthNone {
+		srv.Username = ""
+	} else if srv.Username == "" {
+		srv.Username = PlaceholderAddress
+	} else if err := checkTemplate(srv.Username); err != nil {
+		v.fail(src.at("username"), field("username"), "%v", err)
+	}
+
+	if srv.Protocol == ProtocolPOP3 {
+		if srv.POP3 == nil {
+			srv.POP3 = &POP3Options{}
+		}
+		if srv.POP3.LeaveOnServer == nil {
+			leave := v.site.Migration != nil
+			srv.POP3.LeaveOnServer = &leave
+		}
+		if srv.POP3.KeepDays < 0 {
+			v.fail(src.at("keep_days"), field("pop3.keep_days"), "%d is not a number of days", srv.POP3.KeepDays)
+		}
+	} else if srv.POP3 != nil && protoOK {
+		v.fail(src.at("pop3"), field("pop3"), "POP3 options are only for protocol pop3, not %s", srv.Protocol)
+	}
+}
+
+func (v *validator) migration() {
+	s := v.site
+	m := s.Migration
+	if m == nil {
+		return
+	}
+	path := m.Source.pathOr("migration")
+	check := func(key, name string) bool {
+		switch {
+		case name == "":
+			v.fail(m.Source.at(key), joinPath(path, key), "is required (the name of a server set)")
+		case s.Set(name) == nil:
+			v.fail(m.Source.at(key), joinPath(path, key), "%q is not a server set (have %s)", name, setNames(s))
+		default:
+			return true
+		}
+		return false
+	}
+	from, to := check("from", m.From), check("to", m.To)
+	if from && to && m.From == m.To {
+		v.fail(m.Source.at("to"), joinPath(path, "to"), "is the same set as from")
+	}
+	if !m.SwitchDate.IsZero() && !m.OverlapEnd.IsZero() && m.OverlapEnd.Before(m.SwitchDate) {
+		v.fail(m.Source.at("overlap_until"), joinPath(path, "overlap_until"), "%s is before the switch date %s",
+			m.OverlapEnd.Format("2006-01-02"), m.SwitchDate.Format("2006-01-02"))
+	}
+}
+
+func setNames(s *Site) string {
+	names := make([]string, len(s.Sets))
+	for i, set := range s.Sets {
+		names[i] = set.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func (v *validator) accounts() {
+	s := v.site
+	seen := make(map[string]*Account)
+	for i, a := range s.Accounts {
+		path := a.Source.pathOr(fmt.Sprintf("accounts[%d]", i))
+		field := func(key string) string { return joinPath(path, key) }
+		if a.Address == "" {
+			v.fail(a.Source.at("address"), field("address"), "is required")
+		} else if addr, err := normalizeAddress(a.Address); err != nil {
+			v.fail(a.Source.at("address"), field("address"), "%v", err)
+		} else {
+			a.Address = addr
+			key := strings.ToLower(addr)
+			if s.Domain != "" && domainPart(addr) != s.Domain && !s.AllowOtherDomains {
+				v.fail(a.Source.at("address"), field("address"), "%s is not in the domain %s (set allow_other_domains: true to allow it)", addr, s.Domain)
+			} else if prev, ok := seen[key]; ok {
+				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, where(prev))
+			} else {
+				seen[key] = a
+			}
+		}
+		for set, name := range a.Usernames {
+			key := "username." + set
+			if set == "" {
+				key = "username"
+			}
+			if set != "" && s.Set(set) == nil {
+				v.fail(a.Source.at(key), field(key), "%q is not a server set (have %s)", set, setNames(s))
+			} else if name == "" {
+				v.fail(a.Source.at(key), field(key), "is empty")
+			} else if err := checkTemplate(name); err != nil {
+				v.fail(a.Source.at(key), field(key), "%v", err)
+			}
+		}
+		for set := range a.Passwords {
+			if set != "" && s.Set(set) == nil {
+				v.fail(a.Source.at("password."+set), field("password."+set), "%q is not a server set (have %s)", set, setNames(s))
+			}
+		}
+		if a.Sets != nil && len(a.Sets) == 0 {
+			v.fail(a.Source.at("sets"), field("sets"), "names no set")
+		}
+		for _, set := range a.Sets {
+			if s.Set(set) == nil {
+				v.fail(a.Source.at("sets"), field("sets"), "%q is not a server set (have %s)", set, setNames(s))
+			}
+		}
+	}
+}
+
+// where names the place an account came from for a "listed twice" message.
+func where(a *Account) string {
+	if a.Source.File != "" {
+		return a.Source.Pos.String()
+	}
+	return a.Source.Path
+}

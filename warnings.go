@@ -1,0 +1,45 @@
+package mailprofile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Warnings lists what is valid but will surprise people: certificate name
+// warnings for servers addressed by IP, plain-text connections, host names
+// that depend on the DNS being switched, and POP3 servers that delete mail
+// during a move. Call it on a validated Site.
+func (s *Site) Warnings() []*Warning {
+	var ws ErrorList
+	for _, set := range s.Sets {
+		path := set.Source.pathOr("servers." + set.Name)
+		for i, srv := range set.Incoming {
+			s.serverWarnings(&ws, set, srv, fmt.Sprintf("%s.incoming[%d]", path, i))
+		}
+		for i, srv := range set.Outgoing {
+			s.serverWarnings(&ws, set, srv, fmt.Sprintf("%s.outgoing[%d]", path, i))
+		}
+	}
+	ws.sort()
+	return ws
+}
+
+func (s *Site) serverWarnings(ws *ErrorList, set *ServerSet, srv Server, path string) {
+	at := srv.Source.at("host")
+	if IsIP(srv.Host) && srv.Security.Encrypted() {
+		ws.add(at, joinPath(path, "host"),
+			"%s is an IP address: every mail client will warn that the certificate does not match unless the server's certificate lists this IP; prefer the provider's host name that the certificate names (e.g. sv1234.example-host.jp)", srv.Host)
+	}
+	if srv.Security == SecurityNone {
+		ws.add(srv.Source.at("security"), joinPath(path, "security"),
+			"security none sends the password and all mail in plain text")
+	}
+	if s.Migration != nil && !IsIP(srv.Host) && (srv.Host == s.Domain || strings.HasSuffix(srv.Host, "."+s.Domain)) {
+		ws.add(at, joinPath(path, "host"),
+			"%s is in the domain being moved: while DNS changes it may reach either server; name the %s server by the provider's host name or its IP address", srv.Host, set.DisplayLabel())
+	}
+	if s.Migration != nil && srv.Protocol == ProtocolPOP3 && !srv.POP3.Leave() {
+		ws.add(srv.Source.at("pop3"), joinPath(path, "pop3.leave_on_server"),
+			"is false: mail downloaded by one device is deleted from the server and the other devices never see it")
+	}
+}
