@@ -29,17 +29,27 @@ func Load(path string) (*Site, error) {
 func Parse(name string, data []byte) (*Site, error) {
 	r := &reader{file: name}
 	site := r.site(data)
-	if err := r.errs.Err(); err != nil {
-		return nil, err
-	}
+	errs := r.errs
 	if site.AccountsCSV != "" {
 		accts, err := ReadAccountsFile(site.AccountsCSV)
-		if err != nil {
-			return nil, err
-		}
+		errs = append(errs, Errors(err)...)
 		site.Accounts = append(site.Accounts, accts...)
 	}
-	if err := site.Validate(); err != nil {
+	if len(errs) > 0 && site.Source.Line == 0 {
+		return nil, errs.Err() // not even a mapping: nothing to validate
+	}
+	// Validate even after errors of shape, so that one run reports every
+	// problem; but a field whose value could not be read says so once.
+	bad := make(map[string]bool)
+	for _, e := range errs {
+		bad[e.Field] = true
+	}
+	for _, e := range Errors(site.Validate()) {
+		if !bad[e.Field] {
+			errs = append(errs, e)
+		}
+	}
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return site, nil
@@ -78,9 +88,13 @@ func (r *reader) site(data []byte) *Site {
 		r.errs.add(Pos{File: r.file, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
 		return site
 	}
-	root := doc.Content[0]
+	root := resolve(doc.Content[0])
+	if root.Kind != yaml.MappingNode {
+		r.errorf(root, "", "must be a mapping of keys to values, not %s", describe(root))
+		return site
+	}
 	site.Source.Line = root.Line
-	r.mapping(root, "", &site.Source, func(key string, v *yaml.Node, path string) bool {
+	r.mapping(root, "", &site.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "domain":
 			site.Domain = r.str(v, path)
@@ -92,9 +106,12 @@ func (r *reader) site(data []byte) *Site {
 			site.AllowOtherDomains = r.boolean(v, path)
 		case "migration":
 			site.Migration = r.migration(v, path)
+			site.Migration.Source.Line = line
 		case "servers":
-			r.mapping(v, path, nil, func(name string, v *yaml.Node, path string) bool {
-				site.Sets = append(site.Sets, r.serverSet(name, v, path))
+			r.mapping(v, path, nil, func(name string, line int, v *yaml.Node, path string) bool {
+				set := r.serverSet(name, v, path)
+				set.Source.Line = line
+				site.Sets = append(site.Sets, set)
 				return true
 			})
 		case "accounts":
@@ -115,7 +132,7 @@ func (r *reader) site(data []byte) *Site {
 
 func (r *reader) migration(n *yaml.Node, path string) *Migration {
 	m := &Migration{Source: Source{Pos: r.pos(n), Path: path}}
-	r.mapping(n, path, &m.Source, func(key string, v *yaml.Node, path string) bool {
+	r.mapping(n, path, &m.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "from":
 			m.From = r.str(v, path)
@@ -135,7 +152,7 @@ func (r *reader) migration(n *yaml.Node, path string) *Migration {
 
 func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
 	set := &ServerSet{Name: name, Source: Source{Pos: r.pos(n), Path: path}}
-	r.mapping(n, path, &set.Source, func(key string, v *yaml.Node, path string) bool {
+	r.mapping(n, path, &set.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "label":
 			set.Label = r.str(v, path)
@@ -157,7 +174,7 @@ func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
 
 func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
 	s := Server{Protocol: protocol, Source: Source{Pos: r.pos(n), Path: path}}
-	r.mapping(n, path, &s.Source, func(key string, v *yaml.Node, path string) bool {
+	r.mapping(n, path, &s.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "protocol":
 			s.Protocol = canonical(protocolNames, r.str(v, path))
@@ -173,7 +190,7 @@ func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
 			s.Username = r.str(v, path)
 		case "pop3":
 			s.POP3 = &POP3Options{}
-			r.mapping(v, path, &s.Source, func(key string, v *yaml.Node, path string) bool {
+			r.mapping(v, path, &s.Source, func(key string, line int, v *yaml.Node, path string) bool {
 				switch key {
 				case "leave_on_server":
 					b := r.boolean(v, path)
@@ -195,7 +212,7 @@ func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
 
 func (r *reader) account(n *yaml.Node, path string) *Account {
 	a := &Account{Source: Source{Pos: r.pos(n), Path: path}}
-	r.mapping(n, path, &a.Source, func(key string, v *yaml.Node, path string) bool {
+	r.mapping(n, path, &a.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "address":
 			a.Address = r.str(v, path)
@@ -229,7 +246,7 @@ func (r *reader) perSet(n *yaml.Node, path string, src *Source, key string) map[
 		return map[string]string{"": r.str(n, path)}
 	}
 	m := make(map[string]string)
-	r.mapping(n, path, nil, func(set string, v *yaml.Node, path string) bool {
+	r.mapping(n, path, nil, func(set string, line int, v *yaml.Node, path string) bool {
 		m[set] = r.str(v, path)
 		src.setKey(key+"."+set, v.Line)
 		return true
@@ -239,7 +256,7 @@ func (r *reader) perSet(n *yaml.Node, path string, src *Source, key string) map[
 
 // mapping calls f for every key of the mapping n. f returns false for a key
 // it does not know. The line of each key is recorded in src.
-func (r *reader) mapping(n *yaml.Node, path string, src *Source, f func(key string, v *yaml.Node, path string) bool) {
+func (r *reader) mapping(n *yaml.Node, path string, src *Source, f func(key string, line int, v *yaml.Node, path string) bool) {
 	n = resolve(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
@@ -261,7 +278,7 @@ func (r *reader) mapping(n *yaml.Node, path string, src *Source, f func(key stri
 		if src != nil {
 			src.setKey(key, k.Line)
 		}
-		if !f(key, v, field) {
+		if !f(key, k.Line, v, field) {
 			r.errorf(k, field, "unknown field")
 		}
 	}
@@ -297,8 +314,8 @@ func (r *reader) str(n *yaml.Node, path string) string {
 // separated by commas or spaces.
 func (r *reader) list(n *yaml.Node, path string) []string {
 	n = resolve(n)
-	var out []string
 	if n.Kind == yaml.SequenceNode {
+		out := []string{}
 		r.sequence(n, path, func(i int, v *yaml.Node, path string) {
 			out = append(out, r.str(v, path))
 		})

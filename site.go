@@ -1,6 +1,7 @@
 package mailprofile
 
 import (
+	"strings"
 	"time"
 )
 
@@ -190,16 +191,16 @@ func (s *Site) DefaultSet() *ServerSet {
 	return s.Sets[0]
 }
 
-// Account returns the account with the given address (compared after
-// normalisation, so case and the IDN form of the domain do not matter), or
-// nil.
+// Account returns the account with the given address, or nil. Letter case
+// and the form of the domain (Unicode or ASCII) do not matter, as for the
+// duplicate check of Validate.
 func (s *Site) Account(address string) *Account {
 	addr, err := normalizeAddress(address)
 	if err != nil {
 		return nil
 	}
 	for _, a := range s.Accounts {
-		if a.Address == addr {
+		if strings.EqualFold(a.Address, addr) {
 			return a
 		}
 	}

@@ -20,8 +20,9 @@ func (s *Site) Validate() error {
 }
 
 type validator struct {
-	site *Site
-	errs ErrorList
+	site     *Site
+	errs     ErrorList
+	domainOK bool
 }
 
 func (v *validator) fail(pos Pos, field, format string, args ...any) {
@@ -40,6 +41,7 @@ func (v *validator) domain() {
 		return
 	}
 	s.Domain = d
+	v.domainOK = true
 }
 
 func (v *validator) sets() {
@@ -151,7 +153,7 @@ func (v *validator) server(srv *Server, path string, incoming bool) {
 				srv.Security = SecurityStartTLS
 			}
 		}
-		if srv.Security == "" {
+		if srv.Security == "" && protoOK && !(srv.Protocol == ProtocolSMTP && srv.Port == 25) {
 			v.fail(src.at("port"), field("security"), "is required for port %d (tls or starttls)", srv.Port)
 			secOK = false
 		}
@@ -256,6 +258,10 @@ func (v *validator) accounts() {
 	for i, a := range s.Accounts {
 		path := a.Source.pathOr(fmt.Sprintf("accounts[%d]", i))
 		field := func(key string) string { return joinPath(path, key) }
+		if a.Source.Path != "" && a.Source.File != s.Source.File {
+			// A CSV row: "row 4: address".
+			field = func(key string) string { return path + ": " + key }
+		}
 		if a.Address == "" {
 			v.fail(a.Source.at("address"), field("address"), "is required")
 		} else if addr, err := normalizeAddress(a.Address); err != nil {
@@ -263,7 +269,7 @@ func (v *validator) accounts() {
 		} else {
 			a.Address = addr
 			key := strings.ToLower(addr)
-			if s.Domain != "" && domainPart(addr) != s.Domain && !s.AllowOtherDomains {
+			if v.domainOK && domainPart(addr) != s.Domain && !s.AllowOtherDomains {
 				v.fail(a.Source.at("address"), field("address"), "%s is not in the domain %s (set allow_other_domains: true to allow it)", addr, s.Domain)
 			} else if prev, ok := seen[key]; ok {
 				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, where(prev))

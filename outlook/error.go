@@ -29,6 +29,9 @@ var errorMessages = map[ErrorCode]string{
 	ErrorInternalServerError: "The server encountered an internal error.",
 }
 
+// String returns the code as a number, e.g. "600".
+func (c ErrorCode) String() string { return strconv.Itoa(int(c)) }
+
 // Message is the standard text for the code.
 func (c ErrorCode) Message() string { return errorMessages[c] }
 
@@ -45,7 +48,7 @@ func ErrorResponse(code ErrorCode, t time.Time) []byte {
 	resp.CreateAttr("xmlns", NamespaceResponse)
 	e := resp.CreateElement("Error")
 	e.CreateAttr("Time", t.UTC().Format("15:04:05.0000000"))
-	e.CreateElement("ErrorCode").SetText(strconv.Itoa(int(code)))
+	e.CreateElement("ErrorCode").SetText(code.String())
 	e.CreateElement("Message").SetText(code.Message())
 	e.CreateElement("DebugData")
 	doc.Indent(2)

@@ -1,0 +1,261 @@
+package mailprofile_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mailprofile/mailprofile"
+)
+
+func TestLoadMigrationExample(t *testing.T) {
+	site, err := mailprofile.Load("examples/migration.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "example.co.jp", site.Domain)
+	assert.Equal(t, "株式会社サンプル商事", site.DisplayName())
+	require.NotNil(t, site.Migration)
+	assert.Equal(t, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), site.Migration.SwitchDate)
+	assert.Equal(t, time.Date(2026, 12, 19, 0, 0, 0, 0, time.UTC), site.Migration.OverlapEnd)
+	assert.Equal(t, "new", site.DefaultSet().Name)
+
+	old := site.Set("old")
+	require.NotNil(t, old)
+	assert.Equal(t, "旧サーバー", old.DisplayLabel())
+	require.Len(t, old.Incoming, 1)
+	in := old.Incoming[0]
+	assert.Equal(t, mailprofile.ProtocolPOP3, in.Protocol)
+	assert.Equal(t, "203.0.113.10", in.Host)
+	assert.Equal(t, 995, in.Port)
+	assert.Equal(t, mailprofile.SecurityTLS, in.Security)
+	assert.True(t, in.POP3.Leave())
+	assert.Equal(t, 14, in.POP3.KeepDays)
+	assert.Equal(t, 465, old.Outgoing[0].Port)
+
+	nw := site.Set("new")
+	assert.Equal(t, mailprofile.Server{
+		Protocol: mailprofile.ProtocolSMTP, Host: "sv1234.example-host.jp", Port: 587,
+		Security: mailprofile.SecurityStartTLS, Auth: mailprofile.AuthPasswordCleartext,
+		Username: mailprofile.PlaceholderAddress,
+	}, withoutSource(nw.Outgoing[0]))
+
+	require.Len(t, site.Accounts, 3)
+	info := site.Account("INFO@example.co.jp")
+	require.NotNil(t, info)
+	assert.Equal(t, map[string]string{"old": "info"}, info.Usernames)
+	assert.Equal(t, "examples/migration.yaml:46", info.Source.Pos.String())
+}
+
+func withoutSource(s mailprofile.Server) mailprofile.Server {
+	s.Source = mailprofile.Source{}
+	return s
+}
+
+func TestDefaults(t *testing.T) {
+	tests := []struct {
+		name    string
+		server  string
+		port    int
+		sec     mailprofile.Security
+		migrate bool
+		leave   bool
+	}{
+		{name: "imap default", server: "{protocol: imap, host: h.example}", port: 993, sec: "tls"},
+		{name: "imap 143 implies starttls", server: "{protocol: imap, host: h.example, port: 143}", port: 143, sec: "starttls"},
+		{name: "imap starttls default port", server: "{protocol: imap, host: h.example, security: starttls}", port: 143, sec: "starttls"},
+		{name: "pop3 default", server: "{protocol: pop3, host: h.example}", port: 995, sec: "tls"},
+		{name: "pop3 110", server: "{protocol: pop3, host: h.example, port: 110}", port: 110, sec: "starttls"},
+		{name: "pop3 ssl alias", server: "{protocol: POP, host: h.example, security: SSL}", port: 995, sec: "tls"},
+		{name: "pop3 keeps mail during a move", server: "{protocol: pop3, host: h.example}", port: 995, sec: "tls", migrate: true, leave: true},
+		{name: "non-standard port", server: "{protocol: imap, host: h.example, port: 10993, security: tls}", port: 10993, sec: "tls"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := "domain: example.com\nservers:\n  a:\n    incoming: [" + tt.server + "]\n    outgoing: [{host: smtp.example.com}]\n"
+			if tt.migrate {
+				doc += "  b:\n    incoming: [{protocol: imap, host: x.example}]\n    outgoing: [{host: x.example}]\nmigration: {from: a, to: b}\n"
+			}
+			site, err := mailprofile.Parse("t.yaml", []byte(doc))
+			require.NoError(t, err)
+			in := site.Set("a").Incoming[0]
+			assert.Equal(t, tt.port, in.Port)
+			assert.Equal(t, tt.sec, in.Security)
+			assert.Equal(t, mailprofile.AuthPasswordCleartext, in.Auth)
+			assert.Equal(t, "%EMAILADDRESS%", in.Username)
+			if in.Protocol == mailprofile.ProtocolPOP3 {
+				assert.Equal(t, tt.leave, in.POP3.Leave())
+			}
+			out := site.Set("a").Outgoing[0]
+			assert.Equal(t, 465, out.Port, "SMTP defaults to implicit TLS on 465")
+		})
+	}
+}
+
+func TestIDN(t *testing.T) {
+	site, err := mailprofile.Load("examples/single.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "xn--r8jz45g.jp", site.Domain)
+	assert.Equal(t, "例え.jp", site.UnicodeDomain())
+	assert.Equal(t, "mail.xn--r8jz45g.jp", site.Sets[0].Incoming[0].Host)
+	assert.Equal(t, "hello@xn--r8jz45g.jp", site.Accounts[0].Address)
+	assert.Same(t, site.Accounts[0], site.Account("hello@例え.jp"))
+	assert.Same(t, site.Accounts[1], site.Account("ops@例え.JP"))
+	assert.Equal(t, "ops@例え.jp", mailprofile.UnicodeAddress(site.Accounts[1].Address))
+
+	// The Unicode and ASCII forms are one address.
+	_, err = mailprofile.Parse("dup.yaml", []byte(`
+domain: 例え.jp
+servers:
+  main:
+    incoming: [{protocol: imap, host: mail.example}]
+    outgoing: [{host: mail.example}]
+accounts:
+  - address: a@例え.jp
+  - address: a@XN--R8JZ45G.JP
+`))
+	assert.EqualError(t, err, "dup.yaml:9: accounts[1].address: a@xn--r8jz45g.jp is listed twice (first at dup.yaml:8)")
+}
+
+func TestReadAccountsCSV(t *testing.T) {
+	// Excel's "CSV UTF-8": byte order mark, CRLF, quotes around fields with
+	// commas, doubled quotes, a field over two lines, blank trailing rows.
+	data := "\ufeffAddress,Name,Username.Old,sets,Password.New,Note\r\n" +
+		"a@example.co.jp,\"Yamada, Taro\",yamada,,s3cret,\r\n" +
+		"b@example.co.jp,\"He said \"\"hi\"\"\",,new old,,\"two\r\nlines\"\r\n" +
+		",,,,,\r\n"
+	accts, err := mailprofile.ReadAccounts("people.csv", strings.NewReader(data))
+	require.NoError(t, err)
+	require.Len(t, accts, 2)
+	assert.Equal(t, "a@example.co.jp", accts[0].Address)
+	assert.Equal(t, "Yamada, Taro", accts[0].Name)
+	assert.Equal(t, map[string]string{"old": "yamada"}, accts[0].Usernames)
+	assert.Equal(t, "s3cret", accts[0].Passwords["new"].Reveal())
+	assert.Nil(t, accts[0].Sets)
+	assert.Equal(t, `He said "hi"`, accts[1].Name)
+	assert.Equal(t, []string{"new", "old"}, accts[1].Sets)
+	assert.Equal(t, "people.csv:3", accts[1].Source.Pos.String())
+	assert.Equal(t, "row 3", accts[1].Source.Path)
+}
+
+func TestLoadCSVExample(t *testing.T) {
+	site, err := mailprofile.Load("examples/migration-csv.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join("examples", "accounts.csv"), site.AccountsCSV)
+	require.Len(t, site.Accounts, 3)
+	assert.Equal(t, "田中, 次郎", site.Accounts[1].Name)
+	assert.Equal(t, "木村 美咲 🌸", site.Accounts[2].Name)
+	assert.False(t, site.Accounts[2].HasSet("old"))
+	_, err = site.Profile("old", site.Accounts[2])
+	assert.ErrorIs(t, err, mailprofile.ErrNotOnSet)
+}
+
+func TestProfileUsernames(t *testing.T) {
+	site, err := mailprofile.Load("testdata/phased.yaml")
+	require.NoError(t, err)
+	both := site.Account("both@phased.example")
+	tests := []struct {
+		set, addr string
+		in, out   string
+	}{
+		{"old", "both@phased.example", "both-old", "both-old"},
+		{"new", "both@phased.example", "both@phased.example", "both@phased.example"},
+		{"old", "staying@phased.example", "staying", "staying"},
+		{"new", "moved@phased.example", "moved@phased.example", "moved@phased.example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.set+"/"+tt.addr, func(t *testing.T) {
+			p, err := site.Profile(tt.set, site.Account(tt.addr))
+			require.NoError(t, err)
+			assert.Equal(t, tt.in, p.Incoming[0].Username)
+			assert.Equal(t, tt.out, p.Outgoing[0].Username)
+		})
+	}
+	tmpl, err := site.Profile("old", nil)
+	require.NoError(t, err)
+	assert.Equal(t, "%EMAILLOCALPART%", tmpl.Incoming[0].Username, "the domain template keeps placeholders")
+	assert.Equal(t, "phased.example — old server", tmpl.Description())
+	p, err := site.Profile("", both)
+	require.NoError(t, err)
+	assert.Equal(t, "new", p.Set.Name, `"" is the default set`)
+	assert.Equal(t, "both@phased.example — new server", p.Description())
+	_, err = site.Profile("newer", both)
+	assert.ErrorIs(t, err, mailprofile.ErrUnknownSet)
+	// The site itself is not changed by resolving.
+	assert.Equal(t, "%EMAILLOCALPART%", site.Set("old").Incoming[0].Username)
+}
+
+func TestExpandUsername(t *testing.T) {
+	tests := []struct{ tmpl, want string }{
+		{"%EMAILADDRESS%", "o'brien@xn--r8jz45g.jp"},
+		{"%EMAILLOCALPART%", "o'brien"},
+		{"%EMAILDOMAIN%", "xn--r8jz45g.jp"},
+		{"%EMAILLOCALPART%.%EMAILDOMAIN%", "o'brien.xn--r8jz45g.jp"},
+		{"literal", "literal"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, mailprofile.ExpandUsername(tt.tmpl, "o'brien@xn--r8jz45g.jp"), tt.tmpl)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	site, err := mailprofile.Parse("w.yaml", []byte(`domain: example.co.jp
+allow_insecure: true
+migration: {from: old, to: new}
+servers:
+  old:
+    incoming:
+      - protocol: pop3
+        host: mail.example.co.jp
+        pop3: {leave_on_server: false}
+    outgoing:
+      - host: 203.0.113.10
+        port: 587
+  new:
+    incoming:
+      - protocol: imap
+        host: 2001:db8::1
+        port: 143
+        security: none
+    outgoing:
+      - host: sv1.example-host.jp
+`))
+	require.NoError(t, err)
+	var got []string
+	for _, w := range site.Warnings() {
+		got = append(got, w.Error())
+	}
+	assert.Equal(t, []string{
+		"w.yaml:8: servers.old.incoming[0].host: mail.example.co.jp is in the domain being moved: while DNS changes it may reach either server; name the old server by the provider's host name or its IP address",
+		"w.yaml:9: servers.old.incoming[0].pop3.leave_on_server: is false: mail downloaded by one device is deleted from the server and the other devices never see it",
+		"w.yaml:11: servers.old.outgoing[0].host: 203.0.113.10 is an IP address: every mail client will warn that the certificate does not match unless the server's certificate lists this IP; prefer the provider's host name that the certificate names (e.g. sv1234.example-host.jp)",
+		"w.yaml:18: servers.new.incoming[0].security: security none sends the password and all mail in plain text",
+	}, got)
+}
+
+func TestSecretNeverPrints(t *testing.T) {
+	s := mailprofile.NewSecret("hunter2")
+	a := mailprofile.Account{Address: "a@example.com", Passwords: map[string]mailprofile.Secret{"new": s}}
+	for _, out := range []string{
+		fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s", s, a, a, s), fmt.Sprintf("%q", s),
+	} {
+		assert.NotContains(t, out, "hunter2")
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "password", s, "account", a)
+	assert.NotContains(t, buf.String(), "hunter2")
+	assert.Equal(t, "hunter2", s.Reveal())
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := mailprofile.Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	require.Error(t, err)
+	assert.True(t, strings.HasSuffix(err.Error(), "nope.yaml: no such file or directory"), err.Error())
+	assert.True(t, os.IsNotExist(err) || len(mailprofile.Errors(err)) == 1)
+}

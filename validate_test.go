@@ -1,0 +1,211 @@
+package mailprofile_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mailprofile/mailprofile"
+)
+
+// base is a valid description; the cases below replace parts of it. Line
+// numbers in the expected messages count from "domain:" as line 1.
+const base = `domain: example.co.jp
+migration:
+  from: old
+  to: new
+servers:
+  old:
+    incoming:
+      - protocol: pop3
+        host: 203.0.113.10
+    outgoing:
+      - host: 203.0.113.10
+  new:
+    incoming:
+      - protocol: imap
+        host: sv1234.example-host.jp
+    outgoing:
+      - host: sv1234.example-host.jp
+        port: 587
+accounts:
+  - address: info@example.co.jp
+`
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string // every error, one per line
+	}{
+		{"empty", ``, `site.yaml: the description is empty`},
+		{"not yaml", "domain: [example.co.jp\n", `site.yaml:1: not valid YAML: did not find expected ',' or ']'`},
+		{"tab indentation", "domain: a.jp\nservers:\n\tnew: {}\n", `site.yaml:3: not valid YAML: found character that cannot start any token`},
+		{"not a mapping", "- domain\n", `site.yaml:1: must be a mapping of keys to values, not a list`},
+		{"unknown top-level field", strings.Replace(base, "domain:", "domian: x\ndomain:", 1),
+			"site.yaml:1: domian: unknown field"},
+		{"duplicate key", strings.Replace(base, "migration:", "domain: example.com\nmigration:", 1),
+			"site.yaml:2: domain: appears twice"},
+		{"missing domain", strings.Replace(base, "domain: example.co.jp\n", "", 1),
+			"site.yaml:1: domain: is required (the mail domain, e.g. example.co.jp)"},
+		{"bad domain", strings.Replace(base, "domain: example.co.jp", "domain: exa mple.jp", 1),
+			"site.yaml:1: domain: \"exa mple.jp\" is not a valid host name"},
+		{"domain is an IP", strings.Replace(base, "domain: example.co.jp", "domain: 192.0.2.1", 1),
+			"site.yaml:1: domain: \"192.0.2.1\" is an IP address, not a mail domain"},
+		{"no servers", "domain: example.co.jp\n",
+			"site.yaml:1: servers: needs at least one server set (e.g. new: with incoming: and outgoing:)"},
+		{"servers is a list", "domain: example.co.jp\nservers:\n  - imap\n",
+			"site.yaml:3: servers: must be a mapping of keys to values, not a list"},
+		{"bad set name", strings.Replace(base, "  new:\n", "  new server:\n", 1),
+			"site.yaml:4: migration.to: \"new\" is not a server set (have old, new server)\n" +
+				"site.yaml:12: servers.new server: \"new server\" is not a usable set name (use letters, digits, - and _)"},
+		{"set without incoming", strings.Replace(base, "    incoming:\n      - protocol: imap\n        host: sv1234.example-host.jp\n", "", 1),
+			"site.yaml:12: servers.new.incoming: needs at least one IMAP or POP3 server"},
+		{"set without outgoing", strings.Replace(base, "    outgoing:\n      - host: 203.0.113.10\n", "", 1),
+			"site.yaml:6: servers.old.outgoing: needs at least one SMTP server"},
+		{"incoming without protocol", strings.Replace(base, "      - protocol: imap\n        host:", "      - host:", 1),
+			"site.yaml:14: servers.new.incoming[0].protocol: is required (imap or pop3)"},
+		{"unknown protocol", strings.Replace(base, "protocol: imap", "protocol: jmap", 1),
+			"site.yaml:14: servers.new.incoming[0].protocol: \"jmap\" is not an incoming protocol (use imap or pop3)"},
+		{"smtp as incoming", strings.Replace(base, "protocol: imap", "protocol: smtp", 1),
+			"site.yaml:14: servers.new.incoming[0].protocol: \"smtp\" is not an incoming protocol (use imap or pop3)"},
+		{"imap as outgoing", strings.Replace(base, "port: 587", "port: 587\n        protocol: imap", 1),
+			"site.yaml:19: servers.new.outgoing[0].protocol: \"imap\" is not an outgoing protocol (use smtp)"},
+		{"missing host", strings.Replace(base, "        host: sv1234.example-host.jp\n", "", 1),
+			"site.yaml:14: servers.new.incoming[0].host: is required (a host name or an IP address)"},
+		{"bad host", strings.Replace(base, "host: sv1234.example-host.jp\n    outgoing", "host: sv_1234.example-host.jp\n    outgoing", 1),
+			"site.yaml:15: servers.new.incoming[0].host: \"sv_1234.example-host.jp\" is not a valid host name"},
+		{"host with port", strings.Replace(base, "host: sv1234.example-host.jp\n    outgoing", "host: sv1234.example-host.jp:993\n    outgoing", 1),
+			"site.yaml:15: servers.new.incoming[0].host: \"sv1234.example-host.jp:993\" is not a host name or IP address (give the port in port:)"},
+		{"host with url", strings.Replace(base, "host: 203.0.113.10\n    outgoing", "host: imap://203.0.113.10/\n    outgoing", 1),
+			"site.yaml:9: servers.old.incoming[0].host: \"imap://203.0.113.10/\" is not a host name or IP address (give the port in port:)"},
+		{"port not a number", strings.Replace(base, "port: 587", "port: five-eight-seven", 1),
+			"site.yaml:18: servers.new.outgoing[0].port: \"five-eight-seven\" is not a port number"},
+		{"port too large", strings.Replace(base, "port: 587", "port: 70000\n        security: starttls", 1),
+			"site.yaml:18: servers.new.outgoing[0].port: 70000 is not a port"},
+		{"port 25", strings.Replace(base, "port: 587", "port: 25\n        security: starttls", 1),
+			"site.yaml:18: servers.new.outgoing[0].port: 25 is for mail between servers and is blocked on most networks; mail clients submit on 587 (starttls) or 465 (tls)"},
+		{"unusual port without security", strings.Replace(base, "port: 587", "port: 2525", 1),
+			"site.yaml:18: servers.new.outgoing[0].security: is required for port 2525 (tls or starttls)"},
+		{"starttls on the tls port", strings.Replace(base, "port: 587", "port: 465\n        security: starttls", 1),
+			"site.yaml:18: servers.new.outgoing[0].port: 465 is the SMTP port for TLS from the first byte; use security: tls, or port 587 for starttls"},
+		{"tls on the starttls port", strings.Replace(base, "host: 203.0.113.10\n    outgoing", "host: 203.0.113.10\n        port: 110\n        security: tls\n    outgoing", 1),
+			"site.yaml:10: servers.old.incoming[0].port: 110 is the POP3 port for starttls; use security: starttls, or port 995 for tls"},
+		{"unknown security", strings.Replace(base, "port: 587", "port: 587\n        security: ssl3", 1),
+			"site.yaml:19: servers.new.outgoing[0].security: \"ssl3\" is not one of tls, starttls, none"},
+		{"insecure not allowed", strings.Replace(base, "port: 587", "port: 587\n        security: none", 1),
+			"site.yaml:19: servers.new.outgoing[0].security: none sends passwords and mail in plain text; use tls or starttls, or set allow_insecure: true"},
+		{"unknown auth", strings.Replace(base, "port: 587", "port: 587\n        auth: kerberos5", 1),
+			"site.yaml:19: servers.new.outgoing[0].auth: \"kerberos5\" is not one of password-cleartext, password-encrypted, oauth2, none"},
+		{"no auth for incoming", strings.Replace(base, "protocol: imap", "protocol: imap\n        auth: none", 1),
+			"site.yaml:15: servers.new.incoming[0].auth: none is only possible for outgoing servers; an incoming server needs a login"},
+		{"unknown placeholder", strings.Replace(base, "protocol: imap", "protocol: imap\n        username: \"%USER%\"", 1),
+			"site.yaml:15: servers.new.incoming[0].username: %USER% is not a placeholder (use %EMAILADDRESS%, %EMAILLOCALPART% or %EMAILDOMAIN%)"},
+		{"unclosed placeholder", strings.Replace(base, "protocol: imap", "protocol: imap\n        username: \"%EMAILADDRESS\"", 1),
+			"site.yaml:15: servers.new.incoming[0].username: has a % without a closing % (placeholders are %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN%)"},
+		{"pop3 options on imap", strings.Replace(base, "protocol: imap", "protocol: imap\n        pop3: {leave_on_server: true}", 1),
+			"site.yaml:15: servers.new.incoming[0].pop3: POP3 options are only for protocol pop3, not IMAP"},
+		{"negative keep_days", strings.Replace(base, "protocol: pop3", "protocol: pop3\n        pop3:\n          keep_days: -1", 1),
+			"site.yaml:10: servers.old.incoming[0].pop3.keep_days: -1 is not a number of days"},
+		{"leave_on_server not boolean", strings.Replace(base, "protocol: pop3", "protocol: pop3\n        pop3:\n          leave_on_server: sometimes", 1),
+			"site.yaml:10: servers.old.incoming[0].pop3.leave_on_server: \"sometimes\" is not true or false"},
+		{"unknown server field", strings.Replace(base, "protocol: imap", "protocol: imap\n        tls: yes", 1),
+			"site.yaml:15: servers.new.incoming[0].tls: unknown field"},
+		{"migration from unknown set", strings.Replace(base, "from: old", "from: legacy", 1),
+			"site.yaml:3: migration.from: \"legacy\" is not a server set (have old, new)"},
+		{"migration without to", strings.Replace(base, "  to: new\n", "", 1),
+			"site.yaml:2: migration.to: is required (the name of a server set)"},
+		{"migration to itself", strings.Replace(base, "to: new", "to: old", 1),
+			"site.yaml:4: migration.to: is the same set as from"},
+		{"bad date", strings.Replace(base, "to: new", "to: new\n  switch_date: 12/05/2026", 1),
+			"site.yaml:5: migration.switch_date: \"12/05/2026\" is not a date (write it as 2026-12-31)"},
+		{"overlap before switch", strings.Replace(base, "to: new", "to: new\n  switch_date: 2026-12-05\n  overlap_until: 2026-12-01", 1),
+			"site.yaml:6: migration.overlap_until: 2026-12-01 is before the switch date 2026-12-05"},
+		{"account without address", strings.Replace(base, "- address: info@example.co.jp", "- name: Info", 1),
+			"site.yaml:20: accounts[0].address: is required"},
+		{"malformed address", strings.Replace(base, "info@example.co.jp", "info.example.co.jp", 1),
+			"site.yaml:20: accounts[0].address: \"info.example.co.jp\" is not an email address (no @)"},
+		{"address with space", strings.Replace(base, "info@example.co.jp", "\"in fo@example.co.jp\"", 1),
+			"site.yaml:20: accounts[0].address: \"in fo@example.co.jp\" is not an email address (' ' is not allowed before the @)"},
+		{"address with double dot", strings.Replace(base, "info@example.co.jp", "in..fo@example.co.jp", 1),
+			"site.yaml:20: accounts[0].address: \"in..fo@example.co.jp\" is not an email address (a dot at the start, at the end or twice in a row)"},
+		{"address outside the domain", strings.Replace(base, "info@example.co.jp", "info@example.com", 1),
+			"site.yaml:20: accounts[0].address: info@example.com is not in the domain example.co.jp (set allow_other_domains: true to allow it)"},
+		{"duplicate address", base + "  - address: INFO@Example.CO.JP\n",
+			"site.yaml:21: accounts[1].address: INFO@example.co.jp is listed twice (first at site.yaml:20)"},
+		{"username for unknown set", base + "    username: {legacy: info}\n",
+			"site.yaml:21: accounts[0].username.legacy: \"legacy\" is not a server set (have old, new)"},
+		{"empty username", base + "    username: {old: \"\"}\n",
+			"site.yaml:21: accounts[0].username.old: is empty"},
+		{"account on unknown set", base + "    sets: [new, newer]\n",
+			"site.yaml:21: accounts[0].sets: \"newer\" is not a server set (have old, new)"},
+		{"account on no set", base + "    sets: []\n",
+			"site.yaml:21: accounts[0].sets: names no set"},
+		{"unknown account field", base + "    phone: 03-1234-5678\n",
+			"site.yaml:21: accounts[0].phone: unknown field"},
+		{"accounts not a list", strings.Replace(base, "  - address: info@example.co.jp\n", "  info@example.co.jp\n", 1),
+			"site.yaml:20: accounts: must be a list (items starting with -), not \"info@example.co.jp\""},
+		{"missing csv", base + "accounts_csv: nowhere.csv\n",
+			"nowhere.csv: accounts_csv: no such file or directory"},
+		{"several errors in line order", strings.Replace(strings.Replace(base, "port: 587", "port: 0x", 1), "from: old", "from: older", 1),
+			"site.yaml:3: migration.from: \"older\" is not a server set (have old, new)\n" +
+				"site.yaml:18: servers.new.outgoing[0].port: \"0x\" is not a port number"},
+	}
+	require.GreaterOrEqual(t, len(tests), 30)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			site, err := mailprofile.Parse("site.yaml", []byte(tt.yaml))
+			require.Error(t, err)
+			assert.Nil(t, site)
+			assert.Equal(t, tt.want, err.Error())
+			errs := mailprofile.Errors(err)
+			require.NotEmpty(t, errs)
+			for _, e := range errs {
+				assert.NotEmpty(t, e.Pos.File, "every error names the file")
+			}
+		})
+	}
+}
+
+func TestValidBase(t *testing.T) {
+	site, err := mailprofile.Parse("site.yaml", []byte(base))
+	require.NoError(t, err)
+	assert.Equal(t, "new", site.DefaultSet().Name)
+}
+
+func TestCSVErrors(t *testing.T) {
+	head := "domain: example.co.jp\nservers:\n  new:\n    incoming: [{protocol: imap, host: imap.example.co.jp}]\n    outgoing: [{host: smtp.example.co.jp}]\naccounts:\n  - address: info@example.co.jp\naccounts_csv: people.csv\n"
+	tests := []struct {
+		name string
+		csv  string
+		want string
+	}{
+		{"empty file", "", "people.csv: the file is empty; it needs a header row with an address column"},
+		{"no address column", "name,email\n", "people.csv:1: row 1: unknown column \"email\" (known: address, name, sets, username, username.SET, password, password.SET)\npeople.csv:1: row 1: no address column"},
+		{"bad address", "address,name\nok@example.co.jp,OK\nnot-an-address,Bad\n", "people.csv:3: row 3: address: \"not-an-address\" is not an email address (no @)"},
+		{"duplicate of inline", "address\ninfo@example.co.jp\n", "people.csv:2: row 2: address: info@example.co.jp is listed twice (first at site.yaml:7)"},
+		{"duplicate in file", "address\na@example.co.jp\nb@example.co.jp\nA@example.co.jp\n", "people.csv:4: row 4: address: A@example.co.jp is listed twice (first at people.csv:2)"},
+		{"unknown set column", "address,username.legacy\na@example.co.jp,a\n", "people.csv:2: row 2: username.legacy: \"legacy\" is not a server set (have new)"},
+		{"unknown set in sets", "address,sets\na@example.co.jp,new old\n", "people.csv:2: row 2: sets: \"old\" is not a server set (have new)"},
+		{"outside domain", "address\na@example.com\n", "people.csv:2: row 2: address: a@example.com is not in the domain example.co.jp (set allow_other_domains: true to allow it)"},
+		{"bad quoting", "address,name\n\"a@example.co.jp,Bad\n", "people.csv:2: row 2: not valid CSV: extraneous or missing \" in quoted-field"},
+		{"too many fields", "address\na@example.co.jp,extra\n", "people.csv:2: row 2: has 2 fields but the header has 1 columns"},
+		{"shift_jis", "address,name\na@example.co.jp,\x8e\x52\x93\x63\n", "people.csv:2: row 2: name: is not UTF-8 text (save the file as \"CSV UTF-8\")"},
+		{"multi-line field keeps the row", "address,name\na@example.co.jp,\"two\nlines\"\nbad,x\n", "people.csv:4: row 3: address: \"bad\" is not an email address (no @)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte(tt.csv), 0o644))
+			_, err := mailprofile.Parse("site.yaml", []byte(head))
+			require.Error(t, err)
+			assert.Equal(t, tt.want, err.Error())
+		})
+	}
+}
