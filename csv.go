@@ -14,12 +14,26 @@ import (
 
 // ReadAccountsFile reads accounts from a CSV file; see ReadAccounts.
 func ReadAccountsFile(path string) ([]*Account, error) {
-	f, err := os.Open(path)
+	var accounts []*Account
+	err := eachCSVAccount(path, func(a *Account) error {
+		accounts = append(accounts, a)
+		return nil
+	})
 	if err != nil {
-		return nil, ErrorList{{Pos: Pos{File: path}, Field: "accounts_csv", Msg: readError(err)}}
+		return nil, err
 	}
-	defer f.Close()
-	return ReadAccounts(path, f)
+	return accounts, nil
+}
+
+// eachCSVAccount reads the CSV file at path and calls f for each account,
+// one at a time.
+func eachCSVAccount(path string, f func(*Account) error) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return ErrorList{{Pos: Pos{File: path}, Field: "accounts_csv", Msg: readError(err)}}
+	}
+	defer file.Close()
+	return readCSV(path, file, f)
 }
 
 // ReadAccounts reads accounts from CSV text as spreadsheets save it: UTF-8
@@ -39,6 +53,21 @@ func ReadAccountsFile(path string) ([]*Account, error) {
 // numbers it (the header is row 1). The accounts are not validated here;
 // Validate does that.
 func ReadAccounts(name string, r io.Reader) ([]*Account, error) {
+	var accounts []*Account
+	err := readCSV(name, r, func(a *Account) error {
+		accounts = append(accounts, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return accounts, nil
+}
+
+// readCSV reads CSV accounts and hands each to f as soon as it is read. It
+// reads on after a bad row, to report every problem; an error from f stops
+// it.
+func readCSV(name string, r io.Reader, f func(*Account) error) error {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
@@ -53,11 +82,11 @@ func ReadAccounts(name string, r io.Reader) ([]*Account, error) {
 	header, err := cr.Read()
 	if err == io.EOF {
 		fail(0, "", "the file is empty; it needs a header row with an address column")
-		return nil, errs.Err()
+		return errs.Err()
 	}
 	if err != nil {
 		fail(csvLine(err), "row 1", "%s", csvErrorText(err))
-		return nil, errs.Err()
+		return errs.Err()
 	}
 	cols := make([]func(a *Account, v string), len(header))
 	hasAddress := false
@@ -98,10 +127,9 @@ func ReadAccounts(name string, r io.Reader) ([]*Account, error) {
 		fail(1, "row 1", "no address column")
 	}
 	if len(errs) > 0 {
-		return nil, errs.Err()
+		return errs.Err()
 	}
 
-	var accounts []*Account
 	for row := 2; ; row++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -136,12 +164,11 @@ func ReadAccounts(name string, r io.Reader) ([]*Account, error) {
 			a.Source.setKey(strings.ToLower(strings.TrimSpace(header[i])), fieldLine)
 			cols[i](a, v)
 		}
-		accounts = append(accounts, a)
+		if err := f(a); err != nil {
+			return err
+		}
 	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return accounts, nil
+	return errs.Err()
 }
 
 func blank(rec []string) bool {

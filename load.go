@@ -23,14 +23,31 @@ func Load(path string) (*Site, error) {
 	return Parse(path, data)
 }
 
+// Open is Load for a company of any size: the accounts of the CSV file are
+// checked, then left in the file instead of in Site.Accounts, so memory does
+// not grow with their number. Site.EachAccount reads them again one at a
+// time. A description without accounts_csv gives the same Site as Load.
+func Open(path string) (*Site, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
+	}
+	return parse(path, data, true)
+}
+
 // Parse reads a description from data; name is used in error messages
 // ("<stdin>" for standard input) and to find a relative accounts_csv file.
 // It validates the result like Load.
 func Parse(name string, data []byte) (*Site, error) {
+	return parse(name, data, false)
+}
+
+func parse(name string, data []byte, streamCSV bool) (*Site, error) {
 	r := &reader{file: name}
 	site := r.site(data)
 	errs := r.errs
-	if site.AccountsCSV != "" {
+	site.streamCSV = streamCSV && site.AccountsCSV != ""
+	if site.AccountsCSV != "" && !site.streamCSV {
 		accts, err := ReadAccountsFile(site.AccountsCSV)
 		errs = append(errs, Errors(err)...)
 		site.Accounts = append(site.Accounts, accts...)

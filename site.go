@@ -1,6 +1,8 @@
 package mailprofile
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -24,13 +26,17 @@ type Site struct {
 	// means there is no move: the first set is the one to configure.
 	Migration *Migration
 
-	// Accounts are the people, inline accounts first, then those from
-	// AccountsCSV.
+	// Accounts are the people: the inline accounts, then those from
+	// AccountsCSV, except for a Site from Open, which leaves the CSV
+	// accounts in their file. EachAccount goes through all of them either
+	// way.
 	Accounts []*Account
 
 	// AccountsCSV is the CSV file the accounts were read from, if any,
 	// resolved against the description file's folder.
 	AccountsCSV string
+
+	streamCSV bool // the CSV accounts are read from the file when needed
 
 	// AllowInsecure permits security "none" (no TLS at all). The zero
 	// value rejects it.
@@ -193,18 +199,44 @@ func (s *Site) DefaultSet() *ServerSet {
 
 // Account returns the account with the given address, or nil. Letter case
 // and the form of the domain (Unicode or ASCII) do not matter, as for the
-// duplicate check of Validate.
+// duplicate check of Validate. For a Site from Open it reads the CSV file.
 func (s *Site) Account(address string) *Account {
 	addr, err := normalizeAddress(address)
 	if err != nil {
 		return nil
 	}
-	for _, a := range s.Accounts {
+	var found *Account
+	errFound := errors.New("found")
+	s.EachAccount(func(a *Account) error {
 		if strings.EqualFold(a.Address, addr) {
-			return a
+			found = a
+			return errFound
+		}
+		return nil
+	})
+	return found
+}
+
+// EachAccount calls f for every account, inline accounts first, stopping at
+// the first error, which it returns. For a Site from Open, the CSV accounts
+// are read from their file one at a time and checked again as they are read.
+func (s *Site) EachAccount(f func(*Account) error) error {
+	for _, a := range s.Accounts {
+		if err := f(a); err != nil {
+			return err
 		}
 	}
-	return nil
+	if !s.streamCSV {
+		return nil
+	}
+	v := &validator{site: s, domainOK: true}
+	return eachCSVAccount(s.AccountsCSV, func(a *Account) error {
+		v.account(a, "")
+		if err := v.errs.Err(); err != nil {
+			return fmt.Errorf("%s changed since it was checked: %w", s.AccountsCSV, err)
+		}
+		return f(a)
+	})
 }
 
 // DisplayName is the organisation, or the domain when there is none.

@@ -2,6 +2,8 @@ package mailprofile
 
 import (
 	"fmt"
+	"hash/fnv"
+	"sort"
 	"strings"
 )
 
@@ -11,7 +13,7 @@ import (
 // returns every problem at once as an ErrorList, or nil. Generators expect a
 // validated Site.
 func (s *Site) Validate() error {
-	v := &validator{site: s}
+	v := &validator{site: s, seen: make(map[uint64]firstSeen)}
 	v.domain()
 	v.sets()
 	v.migration()
@@ -23,6 +25,7 @@ type validator struct {
 	site     *Site
 	errs     ErrorList
 	domainOK bool
+	seen     map[uint64]firstSeen // address hash: where it was first listed; nil: no duplicate check
 }
 
 func (v *validator) fail(pos Pos, field, format string, args ...any) {
@@ -253,63 +256,102 @@ func setNames(s *Site) string {
 }
 
 func (v *validator) accounts() {
+	for i, a := range v.site.Accounts {
+		v.account(a, fmt.Sprintf("accounts[%d]", i))
+	}
+	if v.site.streamCSV {
+		v.errs = append(v.errs, Errors(eachCSVAccount(v.site.AccountsCSV, func(a *Account) error {
+			v.account(a, "")
+			return nil
+		}))...)
+	}
+}
+
+// account checks one account and normalises its address; path is the
+// account's field path when it has none of its own.
+func (v *validator) account(a *Account, path string) {
 	s := v.site
-	seen := make(map[string]*Account)
-	for i, a := range s.Accounts {
-		path := a.Source.pathOr(fmt.Sprintf("accounts[%d]", i))
-		field := func(key string) string { return joinPath(path, key) }
-		if a.Source.Path != "" && a.Source.File != s.Source.File {
-			// A CSV row: "row 4: address".
-			field = func(key string) string { return path + ": " + key }
-		}
-		if a.Address == "" {
-			v.fail(a.Source.at("address"), field("address"), "is required")
-		} else if addr, err := normalizeAddress(a.Address); err != nil {
-			v.fail(a.Source.at("address"), field("address"), "%v", err)
-		} else {
-			a.Address = addr
-			key := strings.ToLower(addr)
-			if v.domainOK && domainPart(addr) != s.Domain && !s.AllowOtherDomains {
-				v.fail(a.Source.at("address"), field("address"), "%s is not in the domain %s (set allow_other_domains: true to allow it)", addr, s.Domain)
-			} else if prev, ok := seen[key]; ok {
-				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, where(prev))
+	path = a.Source.pathOr(path)
+	field := func(key string) string { return joinPath(path, key) }
+	if a.Source.File != "" && a.Source.File != s.Source.File {
+		// A CSV row: "row 4: address".
+		field = func(key string) string { return path + ": " + key }
+	}
+	if a.Address == "" {
+		v.fail(a.Source.at("address"), field("address"), "is required")
+	} else if addr, err := normalizeAddress(a.Address); err != nil {
+		v.fail(a.Source.at("address"), field("address"), "%v", err)
+	} else {
+		a.Address = addr
+		if v.domainOK && domainPart(addr) != s.Domain && !s.AllowOtherDomains {
+			v.fail(a.Source.at("address"), field("address"), "%s is not in the domain %s (set allow_other_domains: true to allow it)", addr, s.Domain)
+		} else if v.seen != nil {
+			// A 64-bit hash per address keeps memory small for a company
+			// of any size; two addresses sharing one is a 1 in 10^9 chance
+			// at 100,000 accounts.
+			key := addressHash(addr)
+			if prev, ok := v.seen[key]; ok {
+				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, prev)
 			} else {
-				seen[key] = a
+				v.seen[key] = firstSeen{a.Source.Pos, path}
 			}
 		}
-		for set, name := range a.Usernames {
-			key := "username." + set
-			if set == "" {
-				key = "username"
-			}
-			if set != "" && s.Set(set) == nil {
-				v.fail(a.Source.at(key), field(key), "%q is not a server set (have %s)", set, setNames(s))
-			} else if name == "" {
-				v.fail(a.Source.at(key), field(key), "is empty")
-			} else if err := checkTemplate(name); err != nil {
-				v.fail(a.Source.at(key), field(key), "%v", err)
-			}
+	}
+	for _, set := range sortedKeys(a.Usernames) {
+		name := a.Usernames[set]
+		key := "username." + set
+		if set == "" {
+			key = "username"
 		}
-		for set := range a.Passwords {
-			if set != "" && s.Set(set) == nil {
-				v.fail(a.Source.at("password."+set), field("password."+set), "%q is not a server set (have %s)", set, setNames(s))
-			}
+		if set != "" && s.Set(set) == nil {
+			v.fail(a.Source.at(key), field(key), "%q is not a server set (have %s)", set, setNames(s))
+		} else if name == "" {
+			v.fail(a.Source.at(key), field(key), "is empty")
+		} else if err := checkTemplate(name); err != nil {
+			v.fail(a.Source.at(key), field(key), "%v", err)
 		}
-		if a.Sets != nil && len(a.Sets) == 0 {
-			v.fail(a.Source.at("sets"), field("sets"), "names no set")
+	}
+	for _, set := range sortedKeys(a.Passwords) {
+		if set != "" && s.Set(set) == nil {
+			v.fail(a.Source.at("password."+set), field("password."+set), "%q is not a server set (have %s)", set, setNames(s))
 		}
-		for _, set := range a.Sets {
-			if s.Set(set) == nil {
-				v.fail(a.Source.at("sets"), field("sets"), "%q is not a server set (have %s)", set, setNames(s))
-			}
+	}
+	if a.Sets != nil && len(a.Sets) == 0 {
+		v.fail(a.Source.at("sets"), field("sets"), "names no set")
+	}
+	for _, set := range a.Sets {
+		if s.Set(set) == nil {
+			v.fail(a.Source.at("sets"), field("sets"), "%q is not a server set (have %s)", set, setNames(s))
 		}
 	}
 }
 
-// where names the place an account came from for a "listed twice" message.
-func where(a *Account) string {
-	if a.Source.File != "" {
-		return a.Source.Pos.String()
+// firstSeen is where an address was first listed: a place in a file, or
+// the field path of an account built in code. It holds no new strings, so
+// that checking a large CSV file needs little memory.
+type firstSeen struct {
+	pos  Pos
+	path string
+}
+
+func (f firstSeen) String() string {
+	if f.pos.File != "" {
+		return f.pos.String()
 	}
-	return a.Source.Path
+	return f.path
+}
+
+func addressHash(addr string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(strings.ToLower(addr)))
+	return h.Sum64()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

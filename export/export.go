@@ -99,9 +99,6 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 		}
 		p.sets = append(p.sets, set)
 	}
-	if opts.Accounts == nil {
-		p.accounts = site.Accounts
-	}
 	for _, addr := range opts.Accounts {
 		a := site.Account(addr)
 		if a == nil {
@@ -120,7 +117,7 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 				return nil, fmt.Errorf("set %s: %w", set.Name, err)
 			}
 		}
-		if p.has(FormatApple) && len(site.Accounts) > 0 {
+		if p.has(FormatApple) {
 			probe, err := site.Profile(set.Name, &mailprofile.Account{Address: "probe@" + site.Domain})
 			if err == nil {
 				_, err = apple.Generate([]*mailprofile.Profile{probe}, nil)
@@ -136,8 +133,8 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 func (p *Plan) has(f Format) bool { return slices.Contains(p.formats, f) }
 
 // Each makes the files one by one and hands each to emit, stopping at the
-// first error. It holds one person's files at a time, so memory does not
-// grow with the number of accounts.
+// first error. It holds one person's files at a time, so with a Site from
+// mailprofile.Open memory does not grow with the number of accounts.
 func (p *Plan) Each(emit func(File) error) error {
 	site := p.site
 	if p.has(FormatThunderbird) {
@@ -155,12 +152,17 @@ func (p *Plan) Each(emit func(File) error) error {
 			}
 		}
 	}
-	for _, a := range p.accounts {
-		if err := p.account(a, emit); err != nil {
-			return err
+	if p.opts.Accounts != nil {
+		for _, a := range p.accounts {
+			if err := p.account(a, emit); err != nil {
+				return err
+			}
 		}
+		return nil
 	}
-	return nil
+	return site.EachAccount(func(a *mailprofile.Account) error {
+		return p.account(a, emit)
+	})
 }
 
 func (p *Plan) account(a *mailprofile.Account, emit func(File) error) error {

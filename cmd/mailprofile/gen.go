@@ -40,7 +40,7 @@ During a migration the default set is the one being moved to: the account to add
 		opts.Formats = append(opts.Formats, export.Format(name))
 	}
 
-	site, err := mailprofile.Load(*config)
+	site, err := mailprofile.Open(*config) // CSV accounts stay in their file: any size fits
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitFailure

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("domain: example.co.jp\nservers:\n  new:\n    incoming: [{protocol: imap, host: a.example}]\n    outgoing: [{host: a.example, port: 25}]\n"), 0o644))
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring
+		stderr string // substring
+	}{
+		{"no command", nil, 2, "", "usage: mailprofile COMMAND"},
+		{"help", []string{"--help"}, 0, "Commands:", ""},
+		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{"gen help", []string{"gen", "--help"}, 0, "usage: mailprofile gen -c FILE -o DIR", ""},
+		{"validate help", []string{"validate", "-h"}, 0, "usage: mailprofile validate -c FILE", ""},
+		{"gen without flags", []string{"gen"}, 2, "", "-c FILE and -o DIR are required"},
+		{"gen unknown flag", []string{"gen", "--colour"}, 2, "", "flag provided but not defined: -colour"},
+		{"gen extra argument", []string{"gen", "-c", "x", "-o", "y", "z"}, 2, "", `unexpected argument "z"`},
+		{"validate without -c", []string{"validate"}, 2, "", "-c FILE is required"},
+		{"validate ok", []string{"validate", "-c", "../../examples/migration.yaml"}, 0,
+			"../../examples/migration.yaml: example.co.jp, 2 server sets, 3 accounts: OK",
+			"warning: ../../examples/migration.yaml:22: servers.old.incoming[0].host: 203.0.113.10 is an IP address"},
+		{"validate bad", []string{"validate", "-c", bad}, 1, "",
+			bad + ":5: servers.new.outgoing[0].port: 25 is for mail between servers"},
+		{"validate missing", []string{"validate", "-c", "nope.yaml"}, 1, "", "nope.yaml: no such file or directory"},
+		{"gen unknown set", []string{"gen", "-c", "../../examples/migration.yaml", "-o", t.TempDir(), "--set", "newer"}, 1, "",
+			`mailprofile: no such server set: "newer"`},
+		{"gen unknown account", []string{"gen", "-c", "../../examples/migration.yaml", "-o", t.TempDir(), "--account", "x@example.co.jp"}, 1, "",
+			"no such account: x@example.co.jp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			assert.Equal(t, tt.code, code, "stderr: %s", stderr)
+			assert.Contains(t, stdout, tt.stdout)
+			assert.Contains(t, stderr, tt.stderr)
+		})
+	}
+}
+
+func TestGen(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, "gen", "-c", "../../examples/migration.yaml", "-o", out, "--set", "old,new", "--format", "apple,thunderbird")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, "wrote 11 files to "+out+"\n", stdout)
+	data, err := os.ReadFile(filepath.Join(out, "info@example.co.jp", "info@example.co.jp.mobileconfig"))
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(data), "com.apple.mail.managed"), "one payload per set")
+	assert.FileExists(t, filepath.Join(out, "isp", "old", "example.co.jp.xml"))
+	assert.NoFileExists(t, filepath.Join(out, "info@example.co.jp", "autodiscover-new.xml"))
+}
+
+func TestGenPasswords(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, "gen", "-c", "../../testdata/escaping.yaml", "-o", out, "--include-passwords")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "(2 hold passwords: mode 0600, keep them private)")
+	assert.NotContains(t, stdout+stderr, `p&ss<w>rd`, "passwords are never printed")
+}
+
+func TestGenBadDescriptionWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("domain: example.co.jp\nservers:\n  new:\n    incoming: [{protocol: imap, host: a.example}]\n    outgoing: [{host: a.example}]\naccounts:\n  - address: a@example.co.jp\n  - address: broken\n"), 0o644))
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "gen", "-c", bad, "-o", out)
+	assert.Equal(t, 1, code)
+	assert.Equal(t, bad+`:8: accounts[1].address: "broken" is not an email address (no @)`+"\n", stderr)
+	assert.NoDirExists(t, out, "nothing is written when the description is wrong")
+}
