@@ -259,3 +259,20 @@ func TestLoadMissingFile(t *testing.T) {
 	assert.True(t, strings.HasSuffix(err.Error(), "nope.yaml: no such file or directory"), err.Error())
 	assert.True(t, os.IsNotExist(err) || len(mailprofile.Errors(err)) == 1)
 }
+
+func TestValidateBuiltInCode(t *testing.T) {
+	site := &mailprofile.Site{
+		Domain: "Example.COM",
+		Sets: []*mailprofile.ServerSet{{
+			Name:     "main",
+			Incoming: []mailprofile.Server{{Protocol: mailprofile.ProtocolIMAP, Host: "imap.example.com"}},
+			Outgoing: []mailprofile.Server{{Protocol: mailprofile.ProtocolSMTP, Host: "smtp.example.com", Port: 25}},
+		}},
+		Accounts: []*mailprofile.Account{{Address: "a@example.com"}, {Address: "A@EXAMPLE.com"}},
+	}
+	err := site.Validate()
+	assert.EqualError(t, err, "servers.main.outgoing[0].port: 25 is for mail between servers and is blocked on most networks; mail clients submit on 587 (starttls) or 465 (tls)\n"+
+		"accounts[1].address: A@example.com is listed twice (first at accounts[0])")
+	assert.Equal(t, "example.com", site.Domain)
+	assert.Equal(t, 993, site.Sets[0].Incoming[0].Port)
+}

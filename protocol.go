@@ -102,14 +102,14 @@ var (
 	securityNames = map[string]Security{
 		"tls": SecurityTLS, "ssl": SecurityTLS, "ssl/tls": SecurityTLS, "implicit-tls": SecurityTLS,
 		"starttls": SecurityStartTLS,
-		"none": SecurityNone, "plain": SecurityNone,
+		"none":     SecurityNone, "plain": SecurityNone,
 	}
 	authNames = map[string]Auth{
 		"password-cleartext": AuthPasswordCleartext, "password": AuthPasswordCleartext,
 		"plain": AuthPasswordCleartext, "login": AuthPasswordCleartext,
 		"password-encrypted": AuthPasswordEncrypted, "cram-md5": AuthPasswordEncrypted,
 		"oauth2": AuthOAuth2,
-		"none": AuthNone,
+		"none":   AuthNone,
 	}
 )
 

@@ -231,7 +231,7 @@ func (s *Site) EachAccount(f func(*Account) error) error {
 	}
 	v := &validator{site: s, domainOK: true}
 	return eachCSVAccount(s.AccountsCSV, func(a *Account) error {
-		v.account(a, "")
+		v.account(a, -1)
 		if err := v.errs.Err(); err != nil {
 			return fmt.Errorf("%s changed since it was checked: %w", s.AccountsCSV, err)
 		}

@@ -257,21 +257,21 @@ func setNames(s *Site) string {
 
 func (v *validator) accounts() {
 	for i, a := range v.site.Accounts {
-		v.account(a, fmt.Sprintf("accounts[%d]", i))
+		v.account(a, i)
 	}
 	if v.site.streamCSV {
 		v.errs = append(v.errs, Errors(eachCSVAccount(v.site.AccountsCSV, func(a *Account) error {
-			v.account(a, "")
+			v.account(a, -1)
 			return nil
 		}))...)
 	}
 }
 
-// account checks one account and normalises its address; path is the
-// account's field path when it has none of its own.
-func (v *validator) account(a *Account, path string) {
+// account checks one account and normalises its address; i is its index in
+// Site.Accounts, or -1 for an account from the CSV file.
+func (v *validator) account(a *Account, i int) {
 	s := v.site
-	path = a.Source.pathOr(path)
+	path := a.Source.pathOr(fmt.Sprintf("accounts[%d]", i))
 	field := func(key string) string { return joinPath(path, key) }
 	if a.Source.File != "" && a.Source.File != s.Source.File {
 		// A CSV row: "row 4: address".
@@ -291,9 +291,9 @@ func (v *validator) account(a *Account, path string) {
 			// at 100,000 accounts.
 			key := addressHash(addr)
 			if prev, ok := v.seen[key]; ok {
-				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, prev)
+				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, v.where(prev))
 			} else {
-				v.seen[key] = firstSeen{a.Source.Pos, path}
+				v.seen[key] = v.firstSeen(a, i)
 			}
 		}
 	}
@@ -326,19 +326,32 @@ func (v *validator) account(a *Account, path string) {
 	}
 }
 
-// firstSeen is where an address was first listed: a place in a file, or
-// the field path of an account built in code. It holds no new strings, so
-// that checking a large CSV file needs little memory.
+// firstSeen is where an address was first listed, in 8 bytes, so that
+// checking a CSV file of any size needs little memory: a line of the
+// description or of the CSV file, or the index of an account built in code.
 type firstSeen struct {
-	pos  Pos
-	path string
+	n    int32
+	kind uint8 // 0: description line, 1: CSV line, 2: index in Site.Accounts
 }
 
-func (f firstSeen) String() string {
-	if f.pos.File != "" {
-		return f.pos.String()
+func (v *validator) firstSeen(a *Account, i int) firstSeen {
+	switch a.Source.File {
+	case "":
+		return firstSeen{int32(i), 2}
+	case v.site.Source.File:
+		return firstSeen{int32(a.Source.Line), 0}
 	}
-	return f.path
+	return firstSeen{int32(a.Source.Line), 1}
+}
+
+func (v *validator) where(f firstSeen) string {
+	switch f.kind {
+	case 0:
+		return Pos{File: v.site.Source.File, Line: int(f.n)}.String()
+	case 1:
+		return Pos{File: v.site.AccountsCSV, Line: int(f.n)}.String()
+	}
+	return fmt.Sprintf("accounts[%d]", f.n)
 }
 
 func addressHash(addr string) uint64 {
