@@ -202,14 +202,7 @@ func TestUnsupported(t *testing.T) {
 	_, err = apple.Generate(nil, nil)
 	require.ErrorAs(t, err, &unsupported)
 
-	oauth, err := mailprofile.Parse("oauth.yaml", []byte(`
-domain: example.com
-servers:
-  main:
-    incoming: [{protocol: imap, host: imap.example.com, auth: oauth2}]
-    outgoing: [{host: smtp.example.com}]
-accounts: [{address: a@example.com}]
-`))
+	oauth, err := mailprofile.Load("../testdata/oauth2.yaml")
 	require.NoError(t, err)
 	p, err := oauth.Profile("", oauth.Accounts[0])
 	require.NoError(t, err)

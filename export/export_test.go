@@ -1,6 +1,9 @@
 package export_test
 
 import (
+	"bytes"
+	"encoding/xml"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"howett.net/plist"
 
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/apple"
@@ -170,14 +174,7 @@ func TestNewPlanErrors(t *testing.T) {
 	_, err = export.NewPlan(site, &export.Options{Formats: []export.Format{"eudora"}})
 	assert.EqualError(t, err, `unknown format "eudora" (have thunderbird, outlook, apple)`)
 
-	oauth, err := mailprofile.Parse("oauth.yaml", []byte(`
-domain: example.com
-servers:
-  main:
-    incoming: [{protocol: imap, host: imap.example.com, auth: oauth2}]
-    outgoing: [{host: smtp.example.com}]
-accounts: [{address: a@example.com}]
-`))
+	oauth, err := mailprofile.Load("../testdata/oauth2.yaml")
 	require.NoError(t, err)
 	_, err = export.NewPlan(oauth, &export.Options{Formats: []export.Format{"apple"}})
 	var unsupported *mailprofile.UnsupportedError
@@ -237,4 +234,71 @@ func TestSafeName(t *testing.T) {
 	for in, want := range tests {
 		assert.Equal(t, want, export.SafeName(in), in)
 	}
+}
+
+// TestEscaping reads every file made from a description full of characters
+// that XML and plists must escape, with real parsers, and finds the text
+// unchanged.
+func TestEscaping(t *testing.T) {
+	site := load(t, "../testdata/escaping.yaml")
+	plan, err := export.NewPlan(site, nil)
+	require.NoError(t, err)
+	texts := make(map[string][]string)
+	require.NoError(t, plan.Each(func(f export.File) error {
+		if strings.HasSuffix(f.Path, ".mobileconfig") {
+			var v any
+			_, err := plist.Unmarshal(f.Data, &v)
+			require.NoError(t, err, f.Path)
+			texts[f.Path] = plistStrings(v)
+			return nil
+		}
+		dec := xml.NewDecoder(bytes.NewReader(f.Data))
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err, f.Path)
+			if cd, ok := tok.(xml.CharData); ok {
+				texts[f.Path] = append(texts[f.Path], string(cd))
+			}
+		}
+		return nil
+	}))
+	org := `Tom & Jerry's <Mail> "Co" 🐭 株式会社`
+	label := `新サーバー <new> & "main"`
+	want := map[string][]string{
+		"isp/primary/xn--r8jz45g.jp.xml":                         {org + " — " + label, "%EMAILLOCALPART%+mail"},
+		"o%27brien%26co@xn--r8jz45g.jp/thunderbird-primary.xml":  {"o'brien&co+mail", "o'brien&co@xn--r8jz45g.jp"},
+		"o%27brien%26co@xn--r8jz45g.jp/autodiscover-primary.xml": {`O'Brien & <Co> "Sales" 📧`, "o'brien&co+mail"},
+		"Foo.Bar+tag@other.example/autodiscover-primary.xml":     {"山田 太郎", `login&<"'>`},
+		"o%27brien%26co@xn--r8jz45g.jp/o%27brien%26co@xn--r8jz45g.jp.mobileconfig": {
+			`O'Brien & <Co> "Sales" 📧`, "o'brien&co@例え.jp — " + label, org, "o'brien&co+mail",
+		},
+	}
+	for file, strs := range want {
+		for _, s := range strs {
+			assert.Contains(t, texts[file], s, file)
+		}
+	}
+}
+
+func plistStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, plistStrings(x)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, x := range v {
+			out = append(out, plistStrings(x)...)
+		}
+		return out
+	}
+	return nil
 }

@@ -95,14 +95,7 @@ func assertRoundTrip(t *testing.T, p *mailprofile.Profile, data []byte) {
 }
 
 func TestOAuth2Unsupported(t *testing.T) {
-	site, err := mailprofile.Parse("oauth.yaml", []byte(`
-domain: example.com
-servers:
-  main:
-    incoming: [{protocol: imap, host: imap.example.com, auth: oauth2}]
-    outgoing: [{host: smtp.example.com, auth: oauth2}]
-accounts: [{address: a@example.com}]
-`))
+	site, err := mailprofile.Load("../testdata/oauth2.yaml")
 	require.NoError(t, err)
 	p, err := site.Profile("", site.Accounts[0])
 	require.NoError(t, err)
