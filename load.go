@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,7 +45,107 @@ func Parse(name string, data []byte) (*Site, error) {
 
 func parse(name string, data []byte, streamCSV bool) (*Site, error) {
 	r := &reader{file: name}
-	site := r.site(data)
+	if len(bytes.TrimSpace(data)) == 0 {
+		r.errs.add(Pos{File: name}, "", "the description is empty")
+		return nil, r.errs.Err()
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		r.errs.add(Pos{File: name, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
+		return nil, r.errs.Err()
+	}
+	return r.finish(r.site(doc.Content[0]), streamCSV)
+}
+
+// LoadAll reads every site of a description file, which may hold several
+// YAML documents separated by "---", one mail domain each; or, when path is
+// a folder, of every .yaml and .yml file in it. Each site is validated as by
+// Load, and no two may describe the same domain. This is what a server for
+// many domains loads.
+func LoadAll(path string) ([]*Site, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
+	}
+	files := []string{path}
+	if info.IsDir() {
+		files = nil
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
+		}
+		for _, e := range entries {
+			if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+				files = append(files, filepath.Join(path, e.Name()))
+			}
+		}
+		if len(files) == 0 {
+			return nil, ErrorList{{Pos: Pos{File: path}, Msg: "the folder has no .yaml or .yml description"}}
+		}
+	}
+	var (
+		sites []*Site
+		errs  ErrorList
+		first = make(map[string]*Site)
+	)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			errs = append(errs, &Error{Pos: Pos{File: f}, Msg: readError(err)})
+			continue
+		}
+		found, err := parseAll(f, data)
+		errs = append(errs, Errors(err)...)
+		for _, s := range found {
+			if prev, ok := first[s.Domain]; ok {
+				errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
+				continue
+			}
+			first[s.Domain] = s
+			sites = append(sites, s)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return sites, nil
+}
+
+// parseAll reads every YAML document of data as a site.
+func parseAll(name string, data []byte) ([]*Site, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, ErrorList{{Pos: Pos{File: name}, Msg: "the description is empty"}}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var (
+		sites []*Site
+		errs  ErrorList
+	)
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs.add(Pos{File: name, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
+			break
+		}
+		r := &reader{file: name}
+		site, err := r.finish(r.site(doc.Content[0]), false)
+		errs = append(errs, Errors(err)...)
+		if site != nil {
+			sites = append(sites, site)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return sites, nil
+}
+
+// finish reads the accounts CSV file and validates the site.
+func (r *reader) finish(site *Site, streamCSV bool) (*Site, error) {
 	errs := r.errs
 	site.streamCSV = streamCSV && site.AccountsCSV != ""
 	if site.AccountsCSV != "" && !site.streamCSV {
@@ -94,18 +195,9 @@ func (r *reader) errorf(n *yaml.Node, field, format string, args ...any) {
 	r.errs.add(r.pos(n), field, format, args...)
 }
 
-func (r *reader) site(data []byte) *Site {
+func (r *reader) site(root *yaml.Node) *Site {
 	site := &Site{Source: Source{Pos: Pos{File: r.file}}}
-	if len(bytes.TrimSpace(data)) == 0 {
-		r.errs.add(Pos{File: r.file}, "", "the description is empty")
-		return site
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		r.errs.add(Pos{File: r.file, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
-		return site
-	}
-	root := resolve(doc.Content[0])
+	root = resolve(root)
 	if root.Kind != yaml.MappingNode {
 		r.errorf(root, "", "must be a mapping of keys to values, not %s", describe(root))
 		return site

@@ -49,6 +49,9 @@ func validLabel(label string) bool {
 // normalizeDomain converts a mail domain to ASCII form. A mail domain has at
 // least two labels and is not an IP address.
 func normalizeDomain(domain string) (string, error) {
+	if d, ok := asciiDomain(domain); ok {
+		return d, nil
+	}
 	if _, err := netip.ParseAddr(strings.Trim(domain, "[]")); err == nil {
 		return "", fmt.Errorf("%q is an IP address, not a mail domain", domain)
 	}
@@ -94,6 +97,12 @@ func IsIP(host string) bool {
 	_, err := netip.ParseAddr(host)
 	return err == nil
 }
+
+// ParseAddress checks an email address and returns it with the domain in
+// ASCII form and lower case: "info@例え.jp" gives "info@xn--r8jz45g.jp". The
+// local part is kept as written. The rules are those of the description's
+// accounts.
+func ParseAddress(addr string) (string, error) { return normalizeAddress(addr) }
 
 // normalizeAddress checks an email address and returns it with the domain in
 // ASCII form. The local part must be a dot-atom of ASCII characters
@@ -158,4 +167,37 @@ func UnicodeAddress(addr string) string {
 		return addr
 	}
 	return addr[:at+1] + unicodeDomain(addr[at+1:])
+}
+
+// asciiDomain is the fast path of normalizeDomain for a name that is already
+// a lower- or upper-case ASCII domain: it needs no IDNA mapping.
+func asciiDomain(domain string) (string, bool) {
+	if len(domain) == 0 || len(domain) > 253 || strings.Contains(strings.ToLower(domain), "xn--") {
+		return "", false // A-labels go through IDNA, which checks them
+	}
+	dots := 0
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+		case 'A' <= c && c <= 'Z':
+			domain = strings.ToLower(domain)
+		case c == '.':
+			dots++
+		default:
+			return "", false
+		}
+	}
+	if dots == 0 {
+		return "", false
+	}
+	for _, label := range strings.Split(domain, ".") {
+		if !validLabel(label) {
+			return "", false
+		}
+	}
+	if _, err := netip.ParseAddr(domain); err == nil {
+		return "", false
+	}
+	return domain, true
 }

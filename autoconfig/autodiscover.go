@@ -1,0 +1,128 @@
+package autoconfig
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/mailprofile/mailprofile/outlook"
+)
+
+// MaxBodySize is the largest request body read. A real Autodiscover request
+// is a few hundred bytes.
+const MaxBodySize = outlook.MaxRequestSize
+
+// autodiscover answers POST /autodiscover/autodiscover.xml, and GET on the
+// same path as MS-OXDISCO's redirect method: a client that GETs it over
+// plain HTTP is sent to the HTTPS URL to POST to.
+func (h *Handler) autodiscover(w *request, r *http.Request, st *state) {
+	if r.Method != http.MethodPost {
+		if !h.https(r) {
+			http.Redirect(w, r, "https://"+h.host(r)+"/autodiscover/autodiscover.xml", http.StatusFound)
+			return
+		}
+		w.Header().Set("Allow", http.MethodPost)
+		h.poxError(w, http.StatusMethodNotAllowed, outlook.ErrorInvalidRequest)
+		return
+	}
+	req, err := outlook.ParseRequest(http.MaxBytesReader(w, r.Body, MaxBodySize))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.poxError(w, http.StatusRequestEntityTooLarge, outlook.ErrorInvalidRequest)
+			return
+		}
+		h.poxError(w, http.StatusBadRequest, outlook.ErrorInvalidRequest)
+		return
+	}
+	if req.AcceptableResponseSchema != "" && req.AcceptableResponseSchema != outlook.NamespaceOutlookResponse {
+		h.poxError(w, http.StatusOK, outlook.ErrorSchemaNotAvailable)
+		return
+	}
+	if req.EMailAddress == "" { // LegacyDN only: an Exchange name, not ours
+		h.poxError(w, http.StatusOK, outlook.ErrorAddressNotFound)
+		return
+	}
+	s, addr, ok := h.lookup(w, st, req.EMailAddress)
+	if !ok {
+		return
+	}
+	if s.noOutlook != nil {
+		notFound(w)
+		return
+	}
+	hdr := w.Header()
+	hdr.Set("Content-Type", outlook.ContentType)
+	if p := s.personal[strings.ToLower(addr)]; p != nil {
+		hdr.Set("Content-Length", strconv.Itoa(len(p.outlook)))
+		w.Write(p.outlook)
+		return
+	}
+	buf := bufPool.Get().(*[]byte)
+	*buf = s.outlook.execute((*buf)[:0], addr)
+	hdr.Set("Content-Length", strconv.Itoa(len(*buf)))
+	w.Write(*buf)
+	bufPool.Put(buf)
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func (h *Handler) poxError(w http.ResponseWriter, status int, code outlook.ErrorCode) {
+	body := outlook.ErrorResponse(code, h.opts.Now())
+	w.Header().Set("Content-Type", outlook.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// autodiscoverJSON answers Autodiscover v2's
+// GET /autodiscover/autodiscover.json?Email=ADDRESS&Protocol=AutodiscoverV1
+// (or /autodiscover/autodiscover.json/v1.0/ADDRESS?Protocol=…) with the URL
+// of the POX endpoint, which is all it can offer for IMAP and POP3.
+func (h *Handler) autodiscoverJSON(w *request, r *http.Request, st *state) {
+	q := r.URL.Query()
+	email := q.Get("Email")
+	if rest, ok := cutPrefixFold(r.URL.Path, "/autodiscover/autodiscover.json/v1.0/"); ok && email == "" {
+		email = rest
+	}
+	protocol := q.Get("Protocol")
+	if !strings.EqualFold(protocol, "AutodiscoverV1") {
+		writeJSON(w, http.StatusBadRequest, map[string]string{
+			"ErrorCode":    "InvalidProtocol",
+			"ErrorMessage": "The given protocol value is invalid. Supported values are 'AutodiscoverV1'.",
+		})
+		return
+	}
+	if email == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{
+			"ErrorCode":    "InvalidRequest",
+			"ErrorMessage": "The Email parameter is missing.",
+		})
+		return
+	}
+	if _, _, ok := h.lookup(w, st, email); !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{
+		"Protocol": "AutodiscoverV1",
+		"Url":      "https://" + h.host(r) + "/autodiscover/autodiscover.xml",
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v map[string]string) {
+	body, _ := json.Marshal(v) // a map of strings always encodes
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return "", false
+}

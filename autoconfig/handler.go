@@ -1,0 +1,217 @@
+package autoconfig
+
+import (
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/mailprofile/mailprofile"
+)
+
+// Options are the choices of New. A nil *Options is the zero value.
+type Options struct {
+	// Set is the server set that discovery answers with. The zero value
+	// means each site's DefaultSet: during a migration, the set being
+	// moved to.
+	Set string
+
+	// TrustProxy honours X-Forwarded-Host and X-Forwarded-Proto, set by a
+	// reverse proxy in front of the handler. The zero value ignores them,
+	// as a client could send anything there.
+	TrustProxy bool
+
+	// Logger receives one line per request: method, path, status,
+	// duration and domain. Nil means no logging. Passwords, the
+	// Authorization header and request bodies are never logged.
+	Logger *slog.Logger
+
+	// LogAddresses adds the full email address to each log line. The zero
+	// value logs only the domain.
+	LogAddresses bool
+
+	// Now is the clock for the Time of Autodiscover errors. Nil means
+	// time.Now.
+	Now func() time.Time
+}
+
+// ErrUnknownSet is returned by New and SetSites when Options.Set names a set
+// that a site does not have.
+var ErrUnknownSet = errors.New("autoconfig: a site has no such server set")
+
+// Handler answers the lookups. Create it with New; it is safe for
+// concurrent use, and SetSites may swap the sites while it serves.
+type Handler struct {
+	opts  Options
+	state atomic.Pointer[state]
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// New returns a Handler for sites, which must be validated and describe
+// different domains. All that does not depend on the person asking is made
+// here, once.
+func New(sites []*mailprofile.Site, opts *Options) (*Handler, error) {
+	h := &Handler{}
+	if opts != nil {
+		h.opts = *opts
+	}
+	if h.opts.Now == nil {
+		h.opts.Now = time.Now
+	}
+	if err := h.SetSites(sites); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// SetSites replaces the sites being served. The new answers are made in
+// full before the swap: requests in flight finish with the old sites, and
+// on error the old sites stay.
+func (h *Handler) SetSites(sites []*mailprofile.Site) error {
+	st, err := newState(sites, h.opts.Set)
+	if err != nil {
+		return err
+	}
+	h.state.Store(st)
+	return nil
+}
+
+// Domains lists the domains being served, in ASCII form.
+func (h *Handler) Domains() []string {
+	st := h.state.Load()
+	out := make([]string, 0, len(st.byDomain))
+	for d := range st.byDomain {
+		out = append(out, d)
+	}
+	return out
+}
+
+// request is what one request's answer found out, for the log line.
+type request struct {
+	http.ResponseWriter
+	status  int
+	domain  string
+	address string
+}
+
+func (r *request) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *request) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// ServeHTTP routes the request by its lower-cased path.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	req := &request{ResponseWriter: w}
+	st := h.state.Load()
+	path := strings.ToLower(r.URL.Path)
+	switch {
+	case path == "/mail/config-v1.1.xml" || path == "/.well-known/autoconfig/mail/config-v1.1.xml":
+		if allow(req, r, http.MethodGet) {
+			h.thunderbird(req, r, st)
+		}
+	case path == "/autodiscover/autodiscover.xml":
+		if allow(req, r, http.MethodPost, http.MethodGet) {
+			h.autodiscover(req, r, st)
+		}
+	case path == "/autodiscover/autodiscover.json" || strings.HasPrefix(path, "/autodiscover/autodiscover.json/"):
+		if allow(req, r, http.MethodGet) {
+			h.autodiscoverJSON(req, r, st)
+		}
+	case strings.HasPrefix(path, "/apple/") && strings.HasSuffix(path, ".mobileconfig"):
+		if allow(req, r, http.MethodGet) {
+			h.apple(req, r, st)
+		}
+	case path == "/healthz":
+		if allow(req, r, http.MethodGet) {
+			req.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			req.Write([]byte("ok\n"))
+		}
+	default:
+		notFound(req)
+	}
+	if h.opts.Logger != nil {
+		h.log(req, r, start)
+	}
+}
+
+func (h *Handler) log(req *request, r *http.Request, start time.Time) {
+	path := r.URL.Path
+	if strings.HasPrefix(strings.ToLower(path), "/apple/") && !h.opts.LogAddresses {
+		path = "/apple/…" // the path holds the address
+	}
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", path),
+		slog.Int("status", req.status),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if req.domain != "" {
+		attrs = append(attrs, slog.String("domain", req.domain))
+	}
+	if h.opts.LogAddresses && req.address != "" {
+		attrs = append(attrs, slog.String("address", req.address))
+	}
+	h.opts.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// allow answers 405 unless the method is one of methods (GET allows HEAD).
+func allow(w http.ResponseWriter, r *http.Request, methods ...string) bool {
+	for _, m := range methods {
+		if r.Method == m || m == http.MethodGet && r.Method == http.MethodHead {
+			return true
+		}
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", "))
+	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	return false
+}
+
+// notFound is the one answer for anything not served: unknown paths and
+// unknown domains alike, so it tells nothing.
+func notFound(w http.ResponseWriter) {
+	http.Error(w, "not found", http.StatusNotFound)
+}
+
+func badRequest(w http.ResponseWriter, msg string) {
+	http.Error(w, msg, http.StatusBadRequest)
+}
+
+// host is the host name the client asked for, without a port, in lower
+// case.
+func (h *Handler) host(r *http.Request) string {
+	host := r.Host
+	if h.opts.TrustProxy {
+		if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
+			host, _, _ = strings.Cut(fwd, ",")
+			host = strings.TrimSpace(host)
+		}
+	}
+	if hp, _, err := net.SplitHostPort(host); err == nil {
+		host = hp
+	}
+	return strings.ToLower(strings.TrimSuffix(host, "."))
+}
+
+// https reports whether the client reached us over HTTPS.
+func (h *Handler) https(r *http.Request) bool {
+	if h.opts.TrustProxy {
+		if proto := r.Header.Get("X-Forwarded-Proto"); proto != "" {
+			return strings.EqualFold(strings.TrimSpace(strings.Split(proto, ",")[0]), "https")
+		}
+	}
+	return r.TLS != nil
+}

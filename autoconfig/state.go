@@ -1,0 +1,119 @@
+package autoconfig
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/apple"
+	"github.com/mailprofile/mailprofile/outlook"
+	"github.com/mailprofile/mailprofile/thunderbird"
+)
+
+// state is everything served, made once per SetSites; requests only read
+// it, through a map access per domain and per address.
+type state struct {
+	byDomain map[string]*site
+}
+
+// site is one domain's answers.
+type site struct {
+	site *mailprofile.Site
+	set  *mailprofile.ServerSet
+
+	thunderbird []byte   // the domain's file, user names as placeholders
+	outlook     template // the Autodiscover response, user names as placeholders
+
+	// noOutlook and noApple say why the set cannot be given in those
+	// formats (OAuth2 logins); their endpoints then answer 404.
+	noOutlook, noApple error
+
+	// personal holds the accounts that override their user name on the
+	// set, by lower-case address: only they get answers of their own.
+	personal map[string]*personal
+}
+
+type personal struct {
+	account     *mailprofile.Account
+	thunderbird []byte
+	outlook     []byte
+}
+
+func newState(sites []*mailprofile.Site, setName string) (*state, error) {
+	st := &state{byDomain: make(map[string]*site, len(sites))}
+	for _, s := range sites {
+		if _, dup := st.byDomain[s.Domain]; dup {
+			return nil, fmt.Errorf("autoconfig: %s is described twice", s.Domain)
+		}
+		built, err := newSite(s, setName)
+		if err != nil {
+			return nil, fmt.Errorf("autoconfig: %s: %w", s.Domain, err)
+		}
+		st.byDomain[s.Domain] = built
+	}
+	return st, nil
+}
+
+func newSite(s *mailprofile.Site, setName string) (*site, error) {
+	set := s.DefaultSet()
+	if setName != "" {
+		set = s.Set(setName)
+	}
+	if set == nil {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownSet, setName)
+	}
+	tmpl, err := s.Profile(set.Name, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &site{site: s, set: set, personal: make(map[string]*personal)}
+	if out.thunderbird, err = thunderbird.Generate(tmpl, nil); err != nil {
+		return nil, err
+	}
+	if ox, err := outlook.Generate(tmpl, nil); err != nil {
+		out.noOutlook = err
+	} else {
+		out.outlook = compile(ox)
+	}
+	probe, err := s.Profile(set.Name, &mailprofile.Account{Address: "probe@" + s.Domain})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := apple.Generate([]*mailprofile.Profile{probe}, nil); err != nil {
+		out.noApple = err
+	}
+	err = s.EachAccount(func(a *mailprofile.Account) error {
+		if !a.HasSet(set.Name) || a.Usernames[set.Name] == "" && a.Usernames[""] == "" {
+			return nil
+		}
+		p, err := s.Profile(set.Name, a)
+		if err != nil {
+			return err
+		}
+		pa := &personal{account: a}
+		if pa.thunderbird, err = thunderbird.Generate(p, nil); err != nil {
+			return err
+		}
+		if out.noOutlook == nil {
+			if pa.outlook, err = outlook.Generate(p, nil); err != nil {
+				return err
+			}
+		}
+		out.personal[strings.ToLower(a.Address)] = pa
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// account returns the account to answer addr with: the description's own
+// when it overrides its user name, otherwise one made from the address
+// alone, as for anybody else.
+func (s *site) account(addr string) *mailprofile.Account {
+	if p := s.personal[strings.ToLower(addr)]; p != nil {
+		return p.account
+	}
+	return &mailprofile.Account{Address: addr}
+}

@@ -1,0 +1,72 @@
+package autoconfig
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+
+	"github.com/mailprofile/mailprofile"
+)
+
+// template is a generated XML document whose user names still hold
+// placeholders, cut at each placeholder so that an answer is the pieces
+// joined with the escaped parts of the address.
+type template struct {
+	parts []templatePart
+	size  int // bytes of literal text
+}
+
+type templatePart struct {
+	literal     []byte
+	placeholder string // "" after the last literal
+}
+
+var placeholders = []string{mailprofile.PlaceholderAddress, mailprofile.PlaceholderLocalPart, mailprofile.PlaceholderDomain}
+
+func compile(doc []byte) template {
+	var t template
+	for len(doc) > 0 {
+		at, which := -1, ""
+		for _, ph := range placeholders {
+			if i := bytes.Index(doc, []byte(ph)); i >= 0 && (at < 0 || i < at) {
+				at, which = i, ph
+			}
+		}
+		if at < 0 {
+			t.parts = append(t.parts, templatePart{literal: doc})
+			t.size += len(doc)
+			break
+		}
+		t.parts = append(t.parts, templatePart{literal: doc[:at], placeholder: which})
+		t.size += at
+		doc = doc[at+len(which):]
+	}
+	return t
+}
+
+// execute appends the document for addr to buf.
+func (t *template) execute(buf []byte, addr string) []byte {
+	at := strings.LastIndexByte(addr, '@')
+	for _, p := range t.parts {
+		buf = append(buf, p.literal...)
+		switch p.placeholder {
+		case mailprofile.PlaceholderAddress:
+			buf = appendEscaped(buf, addr)
+		case mailprofile.PlaceholderLocalPart:
+			buf = appendEscaped(buf, addr[:at])
+		case mailprofile.PlaceholderDomain:
+			buf = appendEscaped(buf, addr[at+1:])
+		}
+	}
+	return buf
+}
+
+// appendEscaped appends s escaped as XML character data.
+func appendEscaped(buf []byte, s string) []byte {
+	if !strings.ContainsAny(s, `&<>'"`) {
+		return append(buf, s...)
+	}
+	var b bytes.Buffer
+	xml.EscapeText(&b, []byte(s))
+	return append(buf, b.Bytes()...)
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/autoconfig"
+)
+
+// shutdownGrace is how long SIGTERM waits for requests in flight.
+const shutdownGrace = 10 * time.Second
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := newFlags("serve", "-c FILE|DIR [--addr :8080] [flags]",
+		`Serve answers mail clients' automatic lookups (Thunderbird autoconfig, Outlook
+Autodiscover, Apple profiles) for every domain in FILE (YAML documents
+separated by ---) or in the .yaml files of DIR.
+
+SIGHUP reads the descriptions again; if they are invalid the error is logged
+and the old ones keep serving. SIGTERM and SIGINT stop taking connections,
+finish the requests in flight (up to 10s) and exit.`,
+		stdout, stderr)
+	config := f.String("c", "", "the description `file` or folder")
+	addr := f.String("addr", ":8080", "the `address` to listen on")
+	set := f.String("set", "", "the server `set` discovery answers with (default: each domain's set moved to)")
+	cert := f.String("tls-cert", "", "serve HTTPS with this certificate chain `file` (PEM)")
+	key := f.String("tls-key", "", "the private key `file` of --tls-cert (PEM)")
+	trustProxy := f.Bool("trust-proxy", false, "honour X-Forwarded-Host and X-Forwarded-Proto from a reverse proxy")
+	logAddresses := f.Bool("log-addresses", false, "log full email addresses (default: the domain only)")
+	if code := f.parse(args); code >= 0 {
+		return code
+	}
+	switch {
+	case *config == "":
+		return f.fail("-c FILE is required")
+	case (*cert == "") != (*key == ""):
+		return f.fail("--tls-cert and --tls-key go together")
+	}
+
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	sites, err := mailprofile.LoadAll(*config)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFailure
+	}
+	h, err := autoconfig.New(sites, &autoconfig.Options{
+		Set: *set, TrustProxy: *trustProxy, LogAddresses: *logAddresses, Logger: log,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
+		return exitFailure
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
+		return exitFailure
+	}
+	srv := autoconfig.NewServer(*addr, h, nil)
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "domains", len(sites))
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			reload(h, *config, log)
+		}
+	}()
+
+	served := make(chan error, 1)
+	go func() {
+		if *cert != "" {
+			served <- srv.ServeTLS(ln, *cert, *key)
+		} else {
+			served <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-served:
+		log.Error("serve", "err", err)
+		return exitFailure
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("requests cut short", "err", err)
+		srv.Close()
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Error("serve", "err", err)
+		return exitFailure
+	}
+	return exitOK
+}
+
+// reload reads the descriptions again and swaps them in, or keeps the old
+// ones when the new ones are wrong.
+func reload(h *autoconfig.Handler, config string, log *slog.Logger) {
+	sites, err := mailprofile.LoadAll(config)
+	if err == nil {
+		err = h.SetSites(sites)
+	}
+	if err != nil {
+		log.Error("reload refused; still serving the previous descriptions", "err", err)
+		return
+	}
+	log.Info("reloaded", "domains", len(sites))
+}
