@@ -31,7 +31,7 @@ func (h *Handler) autodiscover(w *request, r *http.Request, st *state) {
 	req, err := outlook.ParseRequest(http.MaxBytesReader(w, r.Body, MaxBodySize))
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		if errors.As(err, &tooBig) || errors.Is(err, outlook.ErrRequestTooLarge) {
 			h.poxError(w, http.StatusRequestEntityTooLarge, outlook.ErrorInvalidRequest)
 			return
 		}

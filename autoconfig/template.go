@@ -2,7 +2,6 @@ package autoconfig
 
 import (
 	"bytes"
-	"encoding/xml"
 	"strings"
 
 	"github.com/mailprofile/mailprofile"
@@ -61,12 +60,25 @@ func (t *template) execute(buf []byte, addr string) []byte {
 	return buf
 }
 
-// appendEscaped appends s escaped as XML character data.
+// appendEscaped appends s escaped as XML character data, the way the
+// generators (etree) escape it, so that a filled-in template is byte for
+// byte what generating for the address gives.
 func appendEscaped(buf []byte, s string) []byte {
-	if !strings.ContainsAny(s, `&<>'"`) {
-		return append(buf, s...)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '&':
+			buf = append(buf, "&amp;"...)
+		case '<':
+			buf = append(buf, "&lt;"...)
+		case '>':
+			buf = append(buf, "&gt;"...)
+		case '\'':
+			buf = append(buf, "&apos;"...)
+		case '"':
+			buf = append(buf, "&quot;"...)
+		default:
+			buf = append(buf, c)
+		}
 	}
-	var b bytes.Buffer
-	xml.EscapeText(&b, []byte(s))
-	return append(buf, b.Bytes()...)
+	return buf
 }

@@ -52,6 +52,6 @@ func ErrorResponse(code ErrorCode, t time.Time) []byte {
 	e.CreateElement("Message").SetText(code.Message())
 	e.CreateElement("DebugData")
 	doc.Indent(2)
-	b, _ := doc.WriteToBytes() // writing to memory cannot fail
-	return append(b, '\n')
+	b, _ := doc.WriteToBytes() // writing to memory cannot fail; Indent ends it with a newline
+	return b
 }

@@ -77,8 +77,7 @@ func Generate(p *mailprofile.Profile, opts *Options) ([]byte, error) {
 		el.CreateElement("SMTPLast").SetText("off")
 	}
 	doc.Indent(2)
-	b, err := doc.WriteToBytes()
-	return append(b, '\n'), err
+	return doc.WriteToBytes() // Indent ends the document with a newline
 }
 
 func usable(servers []mailprofile.Server) []mailprofile.Server {

@@ -21,9 +21,14 @@ type Request struct {
 	AcceptableResponseSchema string
 }
 
-// ErrMalformedRequest is wrapped by every error of ParseRequest, which a
-// server answers with ErrorInvalidRequest (600).
-var ErrMalformedRequest = errors.New("outlook: malformed Autodiscover request")
+// Errors of ParseRequest. Every error wraps ErrMalformedRequest, which a
+// server answers with ErrorInvalidRequest (600); one for a body over
+// MaxRequestSize also wraps ErrRequestTooLarge. Errors of the reader are
+// wrapped too (such as *http.MaxBytesError).
+var (
+	ErrMalformedRequest = errors.New("outlook: malformed Autodiscover request")
+	ErrRequestTooLarge  = errors.New("outlook: Autodiscover request too large")
+)
 
 // MaxRequestSize is the largest request body ParseRequest reads. Real
 // requests are a few hundred bytes.
@@ -50,10 +55,10 @@ func ParseRequest(r io.Reader) (*Request, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformedRequest, err)
+			return nil, fmt.Errorf("%w: %w", ErrMalformedRequest, err)
 		}
 		if dec.InputOffset() > MaxRequestSize {
-			return nil, fmt.Errorf("%w: larger than %d bytes", ErrMalformedRequest, MaxRequestSize)
+			return nil, fmt.Errorf("%w: %w: larger than %d bytes", ErrMalformedRequest, ErrRequestTooLarge, MaxRequestSize)
 		}
 		switch t := tok.(type) {
 		case xml.Directive:

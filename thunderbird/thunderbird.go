@@ -80,8 +80,7 @@ func Generate(p *mailprofile.Profile, opts *Options) ([]byte, error) {
 		el.CreateElement("useGlobalPreferredServer").SetText("false")
 	}
 	doc.Indent(2)
-	b, err := doc.WriteToBytes()
-	return append(b, '\n'), err
+	return doc.WriteToBytes() // Indent ends the document with a newline
 }
 
 func server(el *etree.Element, srv mailprofile.Server, password string) {

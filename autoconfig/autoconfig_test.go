@@ -1,0 +1,420 @@
+package autoconfig_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/apple"
+	"github.com/mailprofile/mailprofile/autoconfig"
+	"github.com/mailprofile/mailprofile/outlook"
+	"github.com/mailprofile/mailprofile/thunderbird"
+)
+
+func loadSites(t testing.TB) []*mailprofile.Site {
+	t.Helper()
+	sites, err := mailprofile.LoadAll("testdata/served.yaml")
+	require.NoError(t, err)
+	return sites
+}
+
+// serve starts the handler on a real loopback HTTP server.
+func serve(t *testing.T, opts *autoconfig.Options) (*httptest.Server, *autoconfig.Handler) {
+	t.Helper()
+	h, err := autoconfig.New(loadSites(t), opts)
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, h
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func do(t *testing.T, req *http.Request) response {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return response{resp.StatusCode, resp.Header, string(body)}
+}
+
+func get(t *testing.T, url string, header ...string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+		} else {
+			req.Header.Set(header[i], header[i+1])
+		}
+	}
+	return do(t, req)
+}
+
+func post(t *testing.T, url, contentType, body string) response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	require.NoError(t, err)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return do(t, req)
+}
+
+// expected generates what the packages make for addr on the served set.
+func expected(t *testing.T, addr string) (tb, ox, mc []byte) {
+	t.Helper()
+	var site *mailprofile.Site
+	a, err := mailprofile.ParseAddress(addr)
+	require.NoError(t, err)
+	for _, s := range loadSites(t) {
+		if strings.HasSuffix(a, "@"+s.Domain) {
+			site = s
+		}
+	}
+	require.NotNil(t, site)
+	acct := site.Account(a)
+	if acct == nil || acct.Usernames[site.DefaultSet().Name] == "" {
+		acct = &mailprofile.Account{Address: a}
+	}
+	p, err := site.Profile("", acct)
+	require.NoError(t, err)
+	tb, err = thunderbird.Generate(p, nil)
+	require.NoError(t, err)
+	ox, err = outlook.Generate(p, nil)
+	require.NoError(t, err)
+	mc, err = apple.Generate([]*mailprofile.Profile{p}, nil)
+	require.NoError(t, err)
+	return tb, ox, mc
+}
+
+func template(t *testing.T, domain string) []byte {
+	t.Helper()
+	for _, s := range loadSites(t) {
+		if s.Domain == domain {
+			p, err := s.Profile("", nil)
+			require.NoError(t, err)
+			b, err := thunderbird.Generate(p, nil)
+			require.NoError(t, err)
+			return b
+		}
+	}
+	t.Fatalf("no site %s", domain)
+	return nil
+}
+
+func TestThunderbird(t *testing.T) {
+	srv, _ := serve(t, nil)
+	tmplJP := string(template(t, "example.co.jp"))
+	tmplIDN := string(template(t, "xn--r8jz45g.jp"))
+	personal, _, _ := expected(t, "legacy@example.co.jp")
+	tests := []struct {
+		name   string
+		path   string
+		host   string
+		status int
+		body   string
+	}{
+		{"address as Thunderbird sends it", "/mail/config-v1.1.xml?emailaddress=yamada%40example.co.jp", "", 200, tmplJP},
+		{"well-known path", "/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=yamada%40example.co.jp", "", 200, tmplJP},
+		{"known address without override gets the template", "/mail/config-v1.1.xml?emailaddress=info%40example.co.jp", "", 200, tmplJP},
+		{"override on the served set", "/mail/config-v1.1.xml?emailaddress=LEGACY%40example.co.jp", "", 200, string(personal)},
+		{"unicode domain in the address", "/mail/config-v1.1.xml?emailaddress=a%40%E4%BE%8B%E3%81%88.jp", "", 200, tmplIDN},
+		{"no address: autoconfig host", "/mail/config-v1.1.xml", "autoconfig.example.co.jp", 200, tmplJP},
+		{"no address: bare domain with port", "/.well-known/autoconfig/mail/config-v1.1.xml", "EXAMPLE.co.jp:443", 200, tmplJP},
+		{"no address: punycode host", "/mail/config-v1.1.xml", "autoconfig.xn--r8jz45g.jp", 200, tmplIDN},
+		{"path in upper case", "/Mail/Config-v1.1.xml?emailaddress=a%40example.co.jp", "", 200, tmplJP},
+		{"unknown domain", "/mail/config-v1.1.xml?emailaddress=a%40unknown.example", "", 404, "not found\n"},
+		{"unknown host", "/mail/config-v1.1.xml", "autoconfig.unknown.example", 404, "not found\n"},
+		{"not an address", "/mail/config-v1.1.xml?emailaddress=nobody", "", 400, "not an email address\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var resp response
+			if tt.host != "" {
+				resp = get(t, srv.URL+tt.path, "Host", tt.host)
+			} else {
+				resp = get(t, srv.URL+tt.path)
+			}
+			assert.Equal(t, tt.status, resp.status)
+			assert.Equal(t, tt.body, resp.body)
+			if tt.status == 200 {
+				assert.Equal(t, "text/xml; charset=utf-8", resp.header.Get("Content-Type"))
+			}
+		})
+	}
+}
+
+const outlookBody = `<?xml version="1.0" encoding="utf-8"?>
+<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006">
+  <Request>
+    <EMailAddress>%s</EMailAddress>
+    <AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema>
+  </Request>
+</Autodiscover>`
+
+func body(addr string) string { return strings.Replace(outlookBody, "%s", addr, 1) }
+
+func TestAutodiscover(t *testing.T) {
+	srv, _ := serve(t, &autoconfig.Options{Now: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }})
+	_, yamada, _ := expected(t, "yamada@example.co.jp")
+	_, legacy, _ := expected(t, "legacy@example.co.jp")
+	_, escaped, _ := expected(t, "o'brien&co@example.co.jp")
+	_, idn, _ := expected(t, "user@例え.jp")
+	errorBody := func(code outlook.ErrorCode) string {
+		return string(outlook.ErrorResponse(code, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)))
+	}
+	tests := []struct {
+		name        string
+		path        string
+		contentType string
+		body        string
+		status      int
+		want        string
+	}{
+		{"outlook", "/autodiscover/autodiscover.xml", "text/xml", body("yamada@example.co.jp"), 200, string(yamada)},
+		{"path case of Windows Mail", "/AutoDiscover/AutoDiscover.xml", "text/xml; charset=utf-8", body("yamada@example.co.jp"), 200, string(yamada)},
+		{"path case of Exchange", "/Autodiscover/Autodiscover.xml", "application/xml", body("yamada@example.co.jp"), 200, string(yamada)},
+		{"any content type", "/autodiscover/autodiscover.xml", "application/x-www-form-urlencoded", body("yamada@example.co.jp"), 200, string(yamada)},
+		{"no content type", "/AUTODISCOVER/AUTODISCOVER.XML", "", body("yamada@example.co.jp"), 200, string(yamada)},
+		{"override", "/autodiscover/autodiscover.xml", "text/xml", body("legacy@example.co.jp"), 200, string(legacy)},
+		{"address that needs escaping", "/autodiscover/autodiscover.xml", "text/xml", body("o'brien&amp;co@example.co.jp"), 200, string(escaped)},
+		{"unicode domain", "/autodiscover/autodiscover.xml", "text/xml", body("user@例え.jp"), 200, string(idn)},
+		{"other schema", "/autodiscover/autodiscover.xml", "text/xml",
+			strings.Replace(body("a@example.co.jp"), "outlook/responseschema/2006a", "mobilesync/responseschema/2006", 1), 200, errorBody(601)},
+		{"legacyDN only", "/autodiscover/autodiscover.xml", "text/xml",
+			`<Autodiscover><Request><LegacyDN>/o=x/cn=y</LegacyDN></Request></Autodiscover>`, 200, errorBody(500)},
+		{"malformed", "/autodiscover/autodiscover.xml", "text/xml", "<Autodiscover><Request>", 400, errorBody(600)},
+		{"doctype", "/autodiscover/autodiscover.xml", "text/xml",
+			`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><Autodiscover><Request><EMailAddress>&lol2;@example.co.jp</EMailAddress></Request></Autodiscover>`, 400, errorBody(600)},
+		{"oversized", "/autodiscover/autodiscover.xml", "text/xml", body(strings.Repeat("a", 70<<10) + "@example.co.jp"), 413, errorBody(600)},
+		{"unknown domain", "/autodiscover/autodiscover.xml", "text/xml", body("a@unknown.example"), 404, "not found\n"},
+		{"not an address", "/autodiscover/autodiscover.xml", "text/xml", body("nobody"), 400, "not an email address\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := post(t, srv.URL+tt.path, tt.contentType, tt.body)
+			assert.Equal(t, tt.status, resp.status)
+			assert.Equal(t, tt.want, resp.body)
+		})
+	}
+
+	t.Run("GET over plain HTTP redirects to HTTPS", func(t *testing.T) {
+		resp := get(t, srv.URL+"/Autodiscover/Autodiscover.xml", "Host", "autodiscover.example.co.jp")
+		assert.Equal(t, http.StatusFound, resp.status)
+		assert.Equal(t, "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml", resp.header.Get("Location"))
+	})
+	t.Run("PUT is not allowed", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/autodiscover/autodiscover.xml", nil)
+		resp := do(t, req)
+		assert.Equal(t, http.StatusMethodNotAllowed, resp.status)
+		assert.Equal(t, "POST, GET", resp.header.Get("Allow"))
+	})
+}
+
+// TestNoEnumeration checks that an address with a mailbox and one without
+// get the same answer apart from the address itself.
+func TestNoEnumeration(t *testing.T) {
+	srv, _ := serve(t, nil)
+	for _, pair := range [][2]string{{"info@example.co.jp", "nobody1@example.co.jp"}} {
+		known := post(t, srv.URL+"/autodiscover/autodiscover.xml", "text/xml", body(pair[0]))
+		unknown := post(t, srv.URL+"/autodiscover/autodiscover.xml", "text/xml", body(pair[1]))
+		assert.Equal(t, known.status, unknown.status)
+		assert.Equal(t, strings.ReplaceAll(known.body, "info@", "X@"), strings.ReplaceAll(unknown.body, "nobody1@", "X@"))
+		assert.NotContains(t, known.body, "受付", "the account's name would tell it exists")
+
+		tbKnown := get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress="+pair[0])
+		tbUnknown := get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress="+pair[1])
+		assert.Equal(t, tbKnown.body, tbUnknown.body)
+
+		mcKnown := get(t, srv.URL+"/apple/"+pair[0]+".mobileconfig")
+		mcUnknown := get(t, srv.URL+"/apple/"+pair[1]+".mobileconfig")
+		assert.Equal(t, mcKnown.status, mcUnknown.status)
+		assert.NotContains(t, mcKnown.body, "受付")
+	}
+	// Unknown domains and unknown paths answer alike.
+	a := get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=a@unknown.example")
+	b := get(t, srv.URL+"/no/such/path")
+	assert.Equal(t, a, response{a.status, a.header, b.body})
+	assert.Equal(t, http.StatusNotFound, b.status)
+}
+
+func TestAutodiscoverJSON(t *testing.T) {
+	srv, _ := serve(t, nil)
+	tests := []struct {
+		name   string
+		path   string
+		status int
+		want   map[string]string
+	}{
+		{"v1", "/autodiscover/autodiscover.json?Email=yamada%40example.co.jp&Protocol=AutodiscoverV1", 200,
+			map[string]string{"Protocol": "AutodiscoverV1", "Url": "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"}},
+		{"v1.0 path", "/autodiscover/autodiscover.json/v1.0/yamada@example.co.jp?Protocol=autodiscoverv1", 200,
+			map[string]string{"Protocol": "AutodiscoverV1", "Url": "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"}},
+		{"ActiveSync", "/Autodiscover/Autodiscover.json?Email=yamada%40example.co.jp&Protocol=ActiveSync", 400,
+			map[string]string{"ErrorCode": "InvalidProtocol", "ErrorMessage": "The given protocol value is invalid. Supported values are 'AutodiscoverV1'."}},
+		{"no email", "/autodiscover/autodiscover.json?Protocol=AutodiscoverV1", 400,
+			map[string]string{"ErrorCode": "InvalidRequest", "ErrorMessage": "The Email parameter is missing."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := get(t, srv.URL+tt.path, "Host", "autodiscover.example.co.jp")
+			assert.Equal(t, tt.status, resp.status)
+			var got map[string]string
+			require.NoError(t, json.Unmarshal([]byte(resp.body), &got))
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, "application/json; charset=utf-8", resp.header.Get("Content-Type"))
+		})
+	}
+	assert.Equal(t, 404, get(t, srv.URL+"/autodiscover/autodiscover.json?Email=a%40unknown.example&Protocol=AutodiscoverV1").status)
+}
+
+func TestApple(t *testing.T) {
+	srv, _ := serve(t, nil)
+	_, _, yamada := expected(t, "yamada@example.co.jp")
+	_, _, idn := expected(t, "user@例え.jp")
+	tests := []struct {
+		name        string
+		path        string
+		status      int
+		body        []byte
+		disposition string
+	}{
+		{"path", "/apple/yamada@example.co.jp.mobileconfig", 200, yamada, `attachment; filename="yamada@example.co.jp.mobileconfig"`},
+		{"escaped path", "/apple/yamada%40example.co.jp.mobileconfig", 200, yamada, `attachment; filename="yamada@example.co.jp.mobileconfig"`},
+		{"query", "/apple/profile.mobileconfig?email=yamada%40example.co.jp", 200, yamada, `attachment; filename="yamada@example.co.jp.mobileconfig"`},
+		{"unicode name", "/apple/user@xn--r8jz45g.jp.mobileconfig", 200, idn,
+			`attachment; filename="user@__.jp.mobileconfig"; filename*=UTF-8''user@%E4%BE%8B%E3%81%88.jp.mobileconfig`},
+		{"unknown domain", "/apple/a@unknown.example.mobileconfig", 404, []byte("not found\n"), ""},
+		{"not an address", "/apple/nobody.mobileconfig", 400, []byte("not an email address\n"), ""},
+		{"no address", "/apple/profile.mobileconfig", 400, []byte("no email address\n"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := get(t, srv.URL+tt.path)
+			assert.Equal(t, tt.status, resp.status)
+			assert.Equal(t, string(tt.body), resp.body)
+			assert.Equal(t, tt.disposition, resp.header.Get("Content-Disposition"))
+			if tt.status == 200 {
+				assert.Equal(t, "application/x-apple-aspen-config", resp.header.Get("Content-Type"))
+				assert.NotContains(t, resp.body, "never-served")
+			}
+		})
+	}
+	legacy := get(t, srv.URL+"/apple/legacy@example.co.jp.mobileconfig")
+	assert.Contains(t, legacy.body, "legacy-login&amp;co", "an override is served")
+	assert.NotContains(t, legacy.body, "never-served", "passwords are never served")
+}
+
+func TestHealthAndMethods(t *testing.T) {
+	srv, _ := serve(t, nil)
+	resp := get(t, srv.URL+"/healthz")
+	assert.Equal(t, response{200, resp.header, "ok\n"}, resp)
+	r := post(t, srv.URL+"/mail/config-v1.1.xml", "text/plain", "x")
+	assert.Equal(t, http.StatusMethodNotAllowed, r.status)
+	assert.Equal(t, "GET", r.header.Get("Allow"))
+	req, _ := http.NewRequest(http.MethodHead, srv.URL+"/mail/config-v1.1.xml?emailaddress=a%40example.co.jp", nil)
+	head := do(t, req)
+	assert.Equal(t, 200, head.status)
+	assert.Empty(t, head.body)
+}
+
+func TestTrustProxy(t *testing.T) {
+	tmpl := string(template(t, "example.co.jp"))
+	for _, trust := range []bool{false, true} {
+		srv, _ := serve(t, &autoconfig.Options{TrustProxy: trust})
+		resp := get(t, srv.URL+"/mail/config-v1.1.xml", "Host", "internal.lan", "X-Forwarded-Host", "autoconfig.example.co.jp")
+		if trust {
+			assert.Equal(t, tmpl, resp.body)
+		} else {
+			assert.Equal(t, 404, resp.status, "X-Forwarded-Host is ignored unless trusted")
+		}
+		js := get(t, srv.URL+"/autodiscover/autodiscover.json?Email=a%40example.co.jp&Protocol=AutodiscoverV1",
+			"Host", "internal.lan:8080", "X-Forwarded-Host", "autodiscover.example.co.jp")
+		want := "https://internal.lan/autodiscover/autodiscover.xml"
+		if trust {
+			want = "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"
+		}
+		assert.Contains(t, js.body, want)
+		gx := get(t, srv.URL+"/autodiscover/autodiscover.xml", "X-Forwarded-Proto", "https")
+		if trust {
+			assert.Equal(t, http.StatusMethodNotAllowed, gx.status, "GET over HTTPS is not the redirect method")
+		} else {
+			assert.Equal(t, http.StatusFound, gx.status)
+		}
+	}
+}
+
+func TestLogging(t *testing.T) {
+	for _, full := range []bool{false, true} {
+		var buf bytes.Buffer
+		log := slog.New(slog.NewTextHandler(&buf, nil))
+		srv, _ := serve(t, &autoconfig.Options{Logger: log, LogAddresses: full})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/autodiscover/autodiscover.xml", strings.NewReader(body("secret.person@example.co.jp")))
+		req.SetBasicAuth("secret.person@example.co.jp", "hunter2")
+		do(t, req)
+		get(t, srv.URL+"/apple/secret.person@example.co.jp.mobileconfig")
+		get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=secret.person%40example.co.jp")
+		out := buf.String()
+		assert.Equal(t, 3, strings.Count(out, "msg=request"))
+		assert.Contains(t, out, "method=POST path=/autodiscover/autodiscover.xml status=200")
+		assert.Contains(t, out, "domain=example.co.jp")
+		assert.Contains(t, out, "duration=")
+		assert.NotContains(t, out, "hunter2")
+		assert.NotContains(t, out, "Basic ")
+		assert.NotContains(t, out, "<EMailAddress>")
+		if full {
+			assert.Contains(t, out, "address=secret.person@example.co.jp")
+		} else {
+			assert.NotContains(t, out, "secret.person", "addresses are logged only when asked for")
+			assert.Contains(t, out, "path=/apple/…")
+		}
+	}
+}
+
+func TestSetsAndErrors(t *testing.T) {
+	sites := loadSites(t)
+	_, err := autoconfig.New(sites, &autoconfig.Options{Set: "new"})
+	assert.ErrorIs(t, err, autoconfig.ErrUnknownSet, "例え.jp has no set new")
+
+	h, err := autoconfig.New(sites[:1], &autoconfig.Options{Set: "old"})
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp := get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=a%40example.co.jp")
+	assert.Contains(t, resp.body, "<hostname>203.0.113.10</hostname>", "the old set when asked for")
+	assert.ElementsMatch(t, []string{"example.co.jp"}, h.Domains())
+
+	// A set that Outlook and Apple cannot express still serves Thunderbird.
+	oauth, err := mailprofile.Load("../testdata/oauth2.yaml")
+	require.NoError(t, err)
+	assert.ErrorIs(t, h.SetSites([]*mailprofile.Site{oauth}), autoconfig.ErrUnknownSet, "Set old applies to every site")
+	assert.Contains(t, get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=a%40example.co.jp").body, "203.0.113.10", "a refused swap keeps the old sites")
+	h, err = autoconfig.New(sites[:1], nil)
+	require.NoError(t, err)
+	srv = httptest.NewServer(h)
+	defer srv.Close()
+	require.NoError(t, h.SetSites([]*mailprofile.Site{oauth}))
+	assert.Equal(t, 200, get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=a%40example.com").status)
+	assert.Equal(t, 404, post(t, srv.URL+"/autodiscover/autodiscover.xml", "text/xml", body("a@example.com")).status)
+	assert.Equal(t, 404, get(t, srv.URL+"/apple/a@example.com.mobileconfig").status)
+	assert.Equal(t, 404, get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=a%40example.co.jp").status, "the old site is gone")
+}
