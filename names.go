@@ -172,32 +172,41 @@ func UnicodeAddress(addr string) string {
 // asciiDomain is the fast path of normalizeDomain for a name that is already
 // a lower- or upper-case ASCII domain: it needs no IDNA mapping.
 func asciiDomain(domain string) (string, bool) {
-	if len(domain) == 0 || len(domain) > 253 || strings.Contains(strings.ToLower(domain), "xn--") {
-		return "", false // A-labels go through IDNA, which checks them
+	if len(domain) == 0 || len(domain) > 253 {
+		return "", false
 	}
-	dots := 0
-	for i := 0; i < len(domain); i++ {
-		c := domain[i]
-		switch {
-		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+	upper, allDigits := false, true
+	dots, labelStart := 0, 0
+	for i := 0; i <= len(domain); i++ {
+		if i == len(domain) || domain[i] == '.' {
+			label := domain[labelStart:i]
+			if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+				return "", false
+			}
+			if len(label) >= 4 && label[2] == '-' && label[3] == '-' {
+				return "", false // A-labels (xn--) go through IDNA, which checks them
+			}
+			if i < len(domain) {
+				dots++
+			}
+			labelStart = i + 1
+			continue
+		}
+		switch c := domain[i]; {
+		case 'a' <= c && c <= 'z', c == '-':
+			allDigits = false
+		case '0' <= c && c <= '9':
 		case 'A' <= c && c <= 'Z':
-			domain = strings.ToLower(domain)
-		case c == '.':
-			dots++
+			upper, allDigits = true, false
 		default:
 			return "", false
 		}
 	}
-	if dots == 0 {
+	if dots == 0 || allDigits { // allDigits: an IPv4 address
 		return "", false
 	}
-	for _, label := range strings.Split(domain, ".") {
-		if !validLabel(label) {
-			return "", false
-		}
-	}
-	if _, err := netip.ParseAddr(domain); err == nil {
-		return "", false
+	if upper {
+		domain = strings.ToLower(domain)
 	}
 	return domain, true
 }

@@ -3,7 +3,6 @@ package autoconfig
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/mailprofile/mailprofile"
@@ -40,10 +39,8 @@ func (h *Handler) apple(w *request, r *http.Request, st *state) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", apple.ContentType)
-	hdr.Set("Content-Disposition", contentDisposition(mailprofile.UnicodeAddress(addr)+".mobileconfig"))
-	hdr.Set("Content-Length", strconv.Itoa(len(data)))
+	setBody(w, hdrApple, len(data))
+	w.Header()["Content-Disposition"] = []string{contentDisposition(mailprofile.UnicodeAddress(addr) + ".mobileconfig")}
 	w.Write(data)
 }
 

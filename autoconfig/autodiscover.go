@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -54,16 +53,14 @@ func (h *Handler) autodiscover(w *request, r *http.Request, st *state) {
 		notFound(w)
 		return
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", outlook.ContentType)
 	if p := s.personal[strings.ToLower(addr)]; p != nil {
-		hdr.Set("Content-Length", strconv.Itoa(len(p.outlook)))
+		setBody(w, hdrTextXML, len(p.outlook))
 		w.Write(p.outlook)
 		return
 	}
 	buf := bufPool.Get().(*[]byte)
 	*buf = s.outlook.execute((*buf)[:0], addr)
-	hdr.Set("Content-Length", strconv.Itoa(len(*buf)))
+	setBody(w, hdrTextXML, len(*buf))
 	w.Write(*buf)
 	bufPool.Put(buf)
 }
@@ -72,8 +69,7 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b 
 
 func (h *Handler) poxError(w http.ResponseWriter, status int, code outlook.ErrorCode) {
 	body := outlook.ErrorResponse(code, h.opts.Now())
-	w.Header().Set("Content-Type", outlook.ContentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	setBody(w, hdrTextXML, len(body))
 	w.WriteHeader(status)
 	w.Write(body)
 }
@@ -114,8 +110,7 @@ func (h *Handler) autodiscoverJSON(w *request, r *http.Request, st *state) {
 
 func writeJSON(w http.ResponseWriter, status int, v map[string]string) {
 	body, _ := json.Marshal(v) // a map of strings always encodes
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	setBody(w, hdrJSON, len(body))
 	w.WriteHeader(status)
 	w.Write(body)
 }

@@ -5,11 +5,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/apple"
+	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
 // Options are the choices of New. A nil *Options is the zero value.
@@ -137,8 +140,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case path == "/healthz":
 		if allow(req, r, http.MethodGet) {
-			req.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			req.Write([]byte("ok\n"))
+			setBody(req, hdrPlainText, len(healthy))
+			req.Write(healthy)
 		}
 	default:
 		notFound(req)
@@ -149,23 +152,31 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) log(req *request, r *http.Request, start time.Time) {
+	ctx := r.Context()
+	handler := h.opts.Logger.Handler()
+	if !handler.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
 	path := r.URL.Path
-	if strings.HasPrefix(strings.ToLower(path), "/apple/") && !h.opts.LogAddresses {
+	if !h.opts.LogAddresses && len(path) > len("/apple/") && strings.EqualFold(path[:len("/apple/")], "/apple/") {
 		path = "/apple/…" // the path holds the address
 	}
-	attrs := []slog.Attr{
+	// A Record made here, with no caller PC, spares the stack walk that
+	// Logger.LogAttrs does for every line.
+	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	rec.AddAttrs(
 		slog.String("method", r.Method),
 		slog.String("path", path),
 		slog.Int("status", req.status),
 		slog.Duration("duration", time.Since(start)),
-	}
+	)
 	if req.domain != "" {
-		attrs = append(attrs, slog.String("domain", req.domain))
+		rec.AddAttrs(slog.String("domain", req.domain))
 	}
 	if h.opts.LogAddresses && req.address != "" {
-		attrs = append(attrs, slog.String("address", req.address))
+		rec.AddAttrs(slog.String("address", req.address))
 	}
-	h.opts.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+	handler.Handle(ctx, rec)
 }
 
 // allow answers 405 unless the method is one of methods (GET allows HEAD).
@@ -214,4 +225,23 @@ func (h *Handler) https(r *http.Request) bool {
 		}
 	}
 	return r.TLS != nil
+}
+
+var healthy = []byte("ok\n")
+
+// Header values set on every answer, made once. They are assigned to the
+// header map directly: Header.Set would canonicalise and check the key
+// every time. net/http only reads them.
+var (
+	hdrTextXML   = []string{thunderbird.ContentType} // the same as outlook.ContentType
+	hdrPlainText = []string{"text/plain; charset=utf-8"}
+	hdrJSON      = []string{"application/json; charset=utf-8"}
+	hdrApple     = []string{apple.ContentType}
+)
+
+// setBody sets the content type and length of an answer of n bytes.
+func setBody(w http.ResponseWriter, contentType []string, n int) {
+	hdr := w.Header()
+	hdr["Content-Type"] = contentType
+	hdr["Content-Length"] = []string{strconv.Itoa(n)}
 }

@@ -2,11 +2,10 @@ package autoconfig
 
 import (
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"github.com/mailprofile/mailprofile"
-	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
 // thunderbird answers GET /mail/config-v1.1.xml. The domain comes from the
@@ -17,7 +16,7 @@ func (h *Handler) thunderbird(w *request, r *http.Request, st *state) {
 		s    *site
 		addr string
 	)
-	if q := r.URL.Query().Get("emailaddress"); q != "" {
+	if q := queryValue(r.URL.RawQuery, "emailaddress"); q != "" {
 		var ok bool
 		if s, addr, ok = h.lookup(w, st, q); !ok {
 			return
@@ -38,9 +37,7 @@ func (h *Handler) thunderbird(w *request, r *http.Request, st *state) {
 	if p := s.personal[strings.ToLower(addr)]; addr != "" && p != nil {
 		body = p.thunderbird
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", thunderbird.ContentType)
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	setBody(w, hdrTextXML, len(body))
 	w.Write(body)
 }
 
@@ -60,4 +57,22 @@ func (h *Handler) lookup(w *request, st *state, raw string) (*site, string, bool
 	}
 	w.domain, w.address = domain, addr
 	return s, addr, true
+}
+
+// queryValue returns the first value of key in a raw query string, like
+// url.Values.Get without building the map.
+func queryValue(raw, key string) string {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		k, v, _ := strings.Cut(pair, "=")
+		if k != key {
+			continue
+		}
+		if s, err := url.QueryUnescape(v); err == nil {
+			return s
+		}
+		return ""
+	}
+	return ""
 }

@@ -47,7 +47,11 @@ finish the requests in flight (up to 10s) and exit.`,
 		return f.fail("--tls-cert and --tls-key go together")
 	}
 
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	// Log lines go out in batches (every 100ms): one write per request
+	// would cost more than answering it.
+	logOut := newLogWriter(stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	log := slog.New(slog.NewTextHandler(logOut, nil))
 	sites, err := mailprofile.LoadAll(*config)
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// build compiles the command once for the tests that run it as a process.
+func build(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mailprofile-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "mailprofile")
+		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+		if err != nil {
+			buildErr = err
+			t.Logf("%s", out)
+		}
+	})
+	require.NoError(t, buildErr)
+	return binary
+}
+
+// process is a running `mailprofile serve`.
+type process struct {
+	cmd  *exec.Cmd
+	addr string
+	mu   sync.Mutex
+	log  strings.Builder
+	seen chan struct{} // a new log line arrived
+	done chan error
+}
+
+func start(t *testing.T, args ...string) *process {
+	t.Helper()
+	p := &process{seen: make(chan struct{}, 1), done: make(chan error, 1)}
+	p.cmd = exec.Command(build(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	stderr, err := p.cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, p.cmd.Start())
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			p.mu.Lock()
+			p.log.WriteString(sc.Text() + "\n")
+			p.mu.Unlock()
+			select {
+			case p.seen <- struct{}{}:
+			default:
+			}
+		}
+		p.done <- p.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("server log:\n%s", p.logText())
+		}
+	})
+	m := p.waitFor(t, regexp.MustCompile(`msg=listening addr=(\S+)`))
+	p.addr = m[1]
+	return p
+}
+
+func (p *process) logText() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.log.String()
+}
+
+// waitFor waits until the log matches re, and returns the match.
+func (p *process) waitFor(t *testing.T, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		if m := re.FindStringSubmatch(p.logText()); m != nil {
+			return m
+		}
+		select {
+		case <-p.seen:
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("the server never logged %s", re)
+		}
+	}
+}
+
+func (p *process) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + p.addr + path)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+const tbPath = "/mail/config-v1.1.xml?emailaddress=a%40example.co.jp"
+
+func TestServeReloadAndStop(t *testing.T) {
+	dir := t.TempDir()
+	desc := filepath.Join(dir, "site.yaml")
+	original, err := os.ReadFile("../../examples/migration.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(desc, original, 0o644))
+	p := start(t, "-c", desc)
+
+	status, body := p.get(t, tbPath)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "sv1234.example-host.jp")
+
+	// Requests go on without pause through every reload below.
+	var (
+		stop     atomic.Bool
+		failures atomic.Int64
+		total    atomic.Int64
+		wg       sync.WaitGroup
+	)
+	for range 4 {
+		wg.Go(func() {
+			for !stop.Load() {
+				resp, err := http.Get("http://" + p.addr + tbPath)
+				total.Add(1)
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					failures.Add(1)
+				}
+			}
+		})
+	}
+
+	// An invalid description is refused and the old one keeps serving.
+	require.NoError(t, os.WriteFile(desc, []byte("domain: example.co.jp\nservers: {}\n"), 0o644))
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+	p.waitFor(t, regexp.MustCompile(`reload refused; still serving the previous descriptions`))
+	_, body = p.get(t, tbPath)
+	assert.Contains(t, body, "sv1234.example-host.jp")
+
+	// A valid one replaces it.
+	moved := strings.ReplaceAll(string(original), "sv1234.example-host.jp", "sv5678.example-host.jp")
+	require.NoError(t, os.WriteFile(desc, []byte(moved), 0o644))
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+	p.waitFor(t, regexp.MustCompile(`msg=reloaded domains=1`))
+	_, body = p.get(t, tbPath)
+	assert.Contains(t, body, "sv5678.example-host.jp")
+
+	for range 5 {
+		require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+		time.Sleep(20 * time.Millisecond)
+	}
+	stop.Store(true)
+	wg.Wait()
+	assert.Zero(t, failures.Load(), "of %d requests", total.Load())
+
+	// SIGTERM drains and exits 0.
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case err := <-p.done:
+		assert.NoError(t, err)
+	case <-time.After(15 * time.Second):
+		t.Fatal("the server did not stop on SIGTERM")
+	}
+	assert.Contains(t, p.logText(), "shutting down")
+	assert.NotContains(t, p.logText(), "a@example.co.jp", "addresses are not logged by default")
+}
+
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	pool := writeCert(t, certFile, keyFile)
+	p := start(t, "-c", "../../examples/migration.yaml", "--tls-cert", certFile, "--tls-key", keyFile)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "autoconfig.example.co.jp"}}}
+	resp, err := client.Get("https://" + p.addr + tbPath)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Contains(t, string(b), "<clientConfig")
+	assert.Contains(t, p.logText(), "tls=true")
+}
+
+func TestServeUsage(t *testing.T) {
+	code, _, stderr := runCLI(t, "serve", "-c", "x.yaml", "--tls-cert", "c.pem")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--tls-cert and --tls-key go together")
+	code, _, stderr = runCLI(t, "serve")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-c FILE is required")
+	code, _, stderr = runCLI(t, "serve", "-c", "../../examples/migration.yaml", "--set", "newer", "--addr", "127.0.0.1:0")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `autoconfig: a site has no such server set: "newer"`)
+}
+
+// writeCert makes a self-signed certificate for autoconfig.example.co.jp
+// and returns a pool that trusts it.
+func writeCert(t *testing.T, certFile, keyFile string) *x509.CertPool {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "autoconfig.example.co.jp"},
+		DNSNames:     []string{"autoconfig.example.co.jp"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600))
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return pool
+}
