@@ -68,6 +68,9 @@ func normalizeDomain(domain string) (string, error) {
 // unicodeDomain returns the Unicode form of an ASCII domain for display, or
 // the domain itself when it has none.
 func unicodeDomain(domain string) string {
+	if !strings.Contains(domain, "xn--") {
+		return domain // no A-label: the Unicode form is the same
+	}
 	u, err := idna.Display.ToUnicode(domain)
 	if err != nil {
 		return domain

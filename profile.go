@@ -46,6 +46,14 @@ func checkTemplate(t string) error {
 // ExpandUsername replaces the placeholders in a user name template with the
 // parts of address.
 func ExpandUsername(template, address string) string {
+	switch template {
+	case PlaceholderAddress:
+		return address
+	case PlaceholderLocalPart:
+		return localPart(address)
+	case PlaceholderDomain:
+		return domainPart(address)
+	}
 	if !strings.Contains(template, "%") {
 		return template
 	}

@@ -29,8 +29,6 @@ import (
 	"slices"
 	"strings"
 
-	"howett.net/plist"
-
 	"github.com/mailprofile/mailprofile"
 )
 
@@ -57,80 +55,106 @@ func Generate(ps []*mailprofile.Profile, opts *Options) ([]byte, error) {
 	if len(ps) == 0 {
 		return nil, &mailprofile.UnsupportedError{Client: "apple", Field: "profiles", Reason: "no account to add"}
 	}
-	top := configuration{
-		PayloadType:    "Configuration",
-		PayloadVersion: 1,
-	}
-	keys := make([]string, 0, len(ps))
-	descrs := make([]string, 0, len(ps))
+	var (
+		payloads = make([]dict, 0, len(ps))
+		keys     = make([]string, 0, len(ps))
+		descrs   = make([]string, 0, len(ps))
+	)
 	for _, p := range ps {
 		m, key, err := mailPayload(p, opts)
 		if err != nil {
 			return nil, err
 		}
-		top.PayloadContent = append(top.PayloadContent, m)
+		payloads = append(payloads, m.dict())
 		keys = append(keys, key)
 		descrs = append(descrs, summary(p, m))
 	}
 
 	site := ps[0].Site
+	var id, name string
 	if len(ps) == 1 {
-		top.PayloadIdentifier = identifier(site.Domain, ps[0], keys[0])
-		top.PayloadDisplayName = ps[0].Description()
+		id = identifier(site.Domain, ps[0], keys[0])
+		name = ps[0].Description()
 	} else {
 		sorted := slices.Clone(keys)
 		slices.Sort(sorted)
-		top.PayloadIdentifier = reverseDomain(site.Domain) + ".mailprofile.bundle." + digest(strings.Join(sorted, "\n"))
-		top.PayloadDisplayName = site.DisplayName() + " — " + strings.Join(uniqueLabels(ps), ", ")
+		id = reverseDomain(site.Domain) + ".mailprofile.bundle." + digest(strings.Join(sorted, "\n"))
+		name = site.DisplayName() + " — " + strings.Join(uniqueLabels(ps), ", ")
 	}
-	top.PayloadUUID = uuid5(top.PayloadIdentifier)
-	top.PayloadOrganization = site.DisplayName()
-	top.PayloadDescription = strings.Join(descrs, "\n")
-	b, err := plist.MarshalIndent(top, plist.XMLFormat, "\t")
-	return append(b, '\n'), err
-}
-
-// configuration is the top-level profile dictionary (TopLevel.yaml).
-type configuration struct {
-	PayloadType         string        `plist:"PayloadType"`
-	PayloadVersion      int           `plist:"PayloadVersion"`
-	PayloadIdentifier   string        `plist:"PayloadIdentifier"`
-	PayloadUUID         string        `plist:"PayloadUUID"`
-	PayloadDisplayName  string        `plist:"PayloadDisplayName"`
-	PayloadDescription  string        `plist:"PayloadDescription,omitempty"`
-	PayloadOrganization string        `plist:"PayloadOrganization,omitempty"`
-	PayloadContent      []mailManaged `plist:"PayloadContent"`
+	// The top-level dictionary (TopLevel.yaml).
+	top := make(dict, 0, 8) // in key order
+	top.array("PayloadContent", payloads)
+	top.strIf("PayloadDescription", strings.Join(descrs, "\n"))
+	top.str("PayloadDisplayName", name)
+	top.str("PayloadIdentifier", id)
+	top.strIf("PayloadOrganization", site.DisplayName())
+	top.str("PayloadType", "Configuration")
+	top.str("PayloadUUID", uuid5(id))
+	top.integer("PayloadVersion", 1)
+	return marshal(top), nil
 }
 
 // mailManaged is a com.apple.mail.managed payload
 // (com.apple.mail.managed.yaml plus CommonPayloadKeys.yaml).
 type mailManaged struct {
-	PayloadType         string `plist:"PayloadType"`
-	PayloadVersion      int    `plist:"PayloadVersion"`
-	PayloadIdentifier   string `plist:"PayloadIdentifier"`
-	PayloadUUID         string `plist:"PayloadUUID"`
-	PayloadDisplayName  string `plist:"PayloadDisplayName"`
-	PayloadOrganization string `plist:"PayloadOrganization,omitempty"`
+	PayloadType         string
+	PayloadVersion      int
+	PayloadIdentifier   string
+	PayloadUUID         string
+	PayloadDisplayName  string
+	PayloadOrganization string
 
-	EmailAccountType        string `plist:"EmailAccountType"`
-	EmailAccountDescription string `plist:"EmailAccountDescription"`
-	EmailAccountName        string `plist:"EmailAccountName,omitempty"`
-	EmailAddress            string `plist:"EmailAddress"`
+	EmailAccountType        string
+	EmailAccountDescription string
+	EmailAccountName        string
+	EmailAddress            string
 
-	IncomingMailServerHostName       string `plist:"IncomingMailServerHostName"`
-	IncomingMailServerPortNumber     int    `plist:"IncomingMailServerPortNumber"`
-	IncomingMailServerUseSSL         bool   `plist:"IncomingMailServerUseSSL"`
-	IncomingMailServerAuthentication string `plist:"IncomingMailServerAuthentication"`
-	IncomingMailServerUsername       string `plist:"IncomingMailServerUsername,omitempty"`
-	IncomingPassword                 string `plist:"IncomingPassword,omitempty"`
+	IncomingMailServerHostName       string
+	IncomingMailServerPortNumber     int
+	IncomingMailServerUseSSL         bool
+	IncomingMailServerAuthentication string
+	IncomingMailServerUsername       string
+	IncomingPassword                 string
 
-	OutgoingMailServerHostName             string `plist:"OutgoingMailServerHostName"`
-	OutgoingMailServerPortNumber           int    `plist:"OutgoingMailServerPortNumber"`
-	OutgoingMailServerUseSSL               bool   `plist:"OutgoingMailServerUseSSL"`
-	OutgoingMailServerAuthentication       string `plist:"OutgoingMailServerAuthentication"`
-	OutgoingMailServerUsername             string `plist:"OutgoingMailServerUsername,omitempty"`
-	OutgoingPassword                       string `plist:"OutgoingPassword,omitempty"`
-	OutgoingPasswordSameAsIncomingPassword bool   `plist:"OutgoingPasswordSameAsIncomingPassword,omitempty"`
+	OutgoingMailServerHostName             string
+	OutgoingMailServerPortNumber           int
+	OutgoingMailServerUseSSL               bool
+	OutgoingMailServerAuthentication       string
+	OutgoingMailServerUsername             string
+	OutgoingPassword                       string
+	OutgoingPasswordSameAsIncomingPassword bool
+}
+
+// dict is the payload dictionary (com.apple.mail.managed.yaml and
+// CommonPayloadKeys.yaml); optional strings are left out when empty.
+func (m mailManaged) dict() dict {
+	d := make(dict, 0, 26) // in key order, so that write need not sort
+	d.str("EmailAccountDescription", m.EmailAccountDescription)
+	d.strIf("EmailAccountName", m.EmailAccountName)
+	d.str("EmailAccountType", m.EmailAccountType)
+	d.str("EmailAddress", m.EmailAddress)
+	d.str("IncomingMailServerAuthentication", m.IncomingMailServerAuthentication)
+	d.str("IncomingMailServerHostName", m.IncomingMailServerHostName)
+	d.integer("IncomingMailServerPortNumber", m.IncomingMailServerPortNumber)
+	d.boolean("IncomingMailServerUseSSL", m.IncomingMailServerUseSSL)
+	d.strIf("IncomingMailServerUsername", m.IncomingMailServerUsername)
+	d.strIf("IncomingPassword", m.IncomingPassword)
+	d.str("OutgoingMailServerAuthentication", m.OutgoingMailServerAuthentication)
+	d.str("OutgoingMailServerHostName", m.OutgoingMailServerHostName)
+	d.integer("OutgoingMailServerPortNumber", m.OutgoingMailServerPortNumber)
+	d.boolean("OutgoingMailServerUseSSL", m.OutgoingMailServerUseSSL)
+	d.strIf("OutgoingMailServerUsername", m.OutgoingMailServerUsername)
+	d.strIf("OutgoingPassword", m.OutgoingPassword)
+	if m.OutgoingPasswordSameAsIncomingPassword {
+		d.boolean("OutgoingPasswordSameAsIncomingPassword", true)
+	}
+	d.str("PayloadDisplayName", m.PayloadDisplayName)
+	d.str("PayloadIdentifier", m.PayloadIdentifier)
+	d.strIf("PayloadOrganization", m.PayloadOrganization)
+	d.str("PayloadType", m.PayloadType)
+	d.str("PayloadUUID", m.PayloadUUID)
+	d.integer("PayloadVersion", m.PayloadVersion)
+	return d
 }
 
 var accountTypes = map[mailprofile.Protocol]string{

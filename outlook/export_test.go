@@ -1,0 +1,7 @@
+package outlook
+
+// The two readers of ParseRequest, for the fuzz test that compares them.
+var (
+	ScanRequest   = scanRequest
+	DecodeRequest = decodeRequest
+)

@@ -1,0 +1,224 @@
+package outlook
+
+import (
+	"bytes"
+	"strconv"
+)
+
+// scanRequest reads a request in the plain form every client sends: ASCII,
+// an optional XML declaration, elements with quoted attributes, text with
+// XML's own entity references. It gives up (ok false) at anything else, at
+// anything malformed and at any error, leaving the whole decision to
+// decodeRequest; so it never accepts what encoding/xml would refuse, and
+// never refuses anything.
+func scanRequest(b []byte) (req *Request, ok bool) {
+	for _, c := range b {
+		if c >= 0x80 || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return nil, false
+		}
+	}
+	i := skipSpace(b, 0)
+	if bytes.HasPrefix(b[i:], []byte("<?xml")) {
+		end := bytes.Index(b[i:], []byte("?>"))
+		if end < 0 || bytes.IndexByte(b[i:i+end], '<') > 0 || !validDecl(b[i+5:i+end]) {
+			return nil, false
+		}
+		i += end + 2
+	}
+	var (
+		c     collector
+		stack []string // qualified names of the open elements
+		done  bool     // the root element has closed
+	)
+	for i < len(b) {
+		if b[i] != '<' {
+			j := i
+			for j < len(b) && b[j] != '<' {
+				j++
+			}
+			text, ok := unescape(b[i:j])
+			if !ok || len(stack) == 0 && len(bytes.TrimSpace(text)) > 0 {
+				return nil, false
+			}
+			c.text = append(c.text, text...)
+			i = j
+			continue
+		}
+		if done || i+1 >= len(b) {
+			return nil, false
+		}
+		switch b[i+1] {
+		case '!', '?': // comments, CDATA, DOCTYPE, processing instructions
+			return nil, false
+		case '/':
+			name, j := scanName(b, i+2)
+			j = skipSpace(b, j)
+			if name == "" || j >= len(b) || b[j] != '>' || len(stack) == 0 || stack[len(stack)-1] != name {
+				return nil, false
+			}
+			stack = stack[:len(stack)-1]
+			c.end()
+			done = len(stack) == 0
+			i = j + 1
+		default:
+			name, j := scanName(b, i+1)
+			if name == "" {
+				return nil, false
+			}
+			var seen [][]byte
+			for {
+				k := skipSpace(b, j)
+				if k >= len(b) {
+					return nil, false
+				}
+				if b[k] == '>' || b[k] == '/' {
+					j = k
+					break
+				}
+				if k == j { // attributes must be separated by space
+					return nil, false
+				}
+				attr, k2 := scanName(b, k)
+				k2 = skipSpace(b, k2)
+				if attr == "" || k2+1 >= len(b) || b[k2] != '=' {
+					return nil, false
+				}
+				k2 = skipSpace(b, k2+1)
+				if k2 >= len(b) || b[k2] != '"' && b[k2] != '\'' {
+					return nil, false
+				}
+				q := b[k2]
+				end := bytes.IndexByte(b[k2+1:], q)
+				if end < 0 {
+					return nil, false
+				}
+				val := b[k2+1 : k2+1+end]
+				if bytes.IndexByte(val, '<') >= 0 || bytes.IndexByte(val, '&') >= 0 {
+					return nil, false
+				}
+				for _, s := range seen {
+					if string(s) == attr {
+						return nil, false // a repeated attribute
+					}
+				}
+				seen = append(seen, []byte(attr))
+				j = k2 + 1 + end + 1
+			}
+			local := name
+			if k := bytes.LastIndexByte([]byte(name), ':'); k >= 0 {
+				local = name[k+1:]
+			}
+			if local == "" || name[0] == ':' {
+				return nil, false
+			}
+			c.start(local)
+			if b[j] == '/' {
+				if j+1 >= len(b) || b[j+1] != '>' {
+					return nil, false
+				}
+				c.end()
+				done = len(stack) == 0
+				i = j + 2
+			} else {
+				stack = append(stack, name)
+				i = j + 1
+			}
+		}
+	}
+	if !done || len(stack) != 0 {
+		return nil, false
+	}
+	req, err := c.result()
+	if err != nil {
+		return nil, false
+	}
+	return req, true
+}
+
+// validDecl accepts the attributes of the XML declarations clients send.
+func validDecl(b []byte) bool {
+	s := string(bytes.TrimSpace(b))
+	switch s {
+	case `version="1.0"`, `version="1.0" encoding="utf-8"`, `version="1.0" encoding="UTF-8"`,
+		`version='1.0'`, `version='1.0' encoding='utf-8'`, `version='1.0' encoding='UTF-8'`:
+		return len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\n' || b[0] == '\r')
+	}
+	return false
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// scanName reads an XML name of ASCII letters, digits, '_', '-', '.' and
+// ':' that does not start with a digit, '-' or '.'.
+func scanName(b []byte, i int) (string, int) {
+	j := i
+	for j < len(b) {
+		c := b[j]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == ':' ||
+			j > i && ('0' <= c && c <= '9' || c == '-' || c == '.') {
+			j++
+			continue
+		}
+		break
+	}
+	return string(b[i:j]), j
+}
+
+// unescape resolves XML's five entities and character references in text.
+func unescape(b []byte) ([]byte, bool) {
+	if bytes.IndexByte(b, '&') < 0 {
+		if bytes.Contains(b, []byte("]]>")) {
+			return nil, false
+		}
+		return b, true
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); i++ {
+		if b[i] != '&' {
+			out = append(out, b[i])
+			continue
+		}
+		end := bytes.IndexByte(b[i:], ';')
+		if end < 0 {
+			return nil, false
+		}
+		ent := string(b[i+1 : i+end])
+		switch ent {
+		case "amp":
+			out = append(out, '&')
+		case "lt":
+			out = append(out, '<')
+		case "gt":
+			out = append(out, '>')
+		case "apos":
+			out = append(out, '\'')
+		case "quot":
+			out = append(out, '"')
+		default:
+			var n uint64
+			var err error
+			switch {
+			case len(ent) > 2 && ent[:2] == "#x":
+				n, err = strconv.ParseUint(ent[2:], 16, 8)
+			case len(ent) > 1 && ent[0] == '#':
+				n, err = strconv.ParseUint(ent[1:], 10, 8)
+			default:
+				return nil, false
+			}
+			if err != nil || n >= 0x80 || n < 0x20 && n != '\t' && n != '\n' && n != '\r' {
+				return nil, false // only ASCII character references here
+			}
+			out = append(out, byte(n))
+		}
+		i += end
+	}
+	if bytes.Contains(b, []byte("]]>")) {
+		return nil, false
+	}
+	return out, true
+}
