@@ -185,13 +185,10 @@ func mailPayload(p *mailprofile.Profile, opts *Options) (mailManaged, string, er
 		return mailManaged{}, "", &mailprofile.UnsupportedError{Client: "apple", Field: "account",
 			Reason: "a profile adds one person's account; there is no profile for the whole domain"}
 	}
-	in, okIn := first(p.Incoming)
-	out, okOut := first(p.Outgoing)
-	if !okIn || !okOut {
-		return mailManaged{}, "", &mailprofile.UnsupportedError{Client: "apple", Field: "servers",
-			Reason: fmt.Sprintf("%s: Apple profiles cannot express OAuth2 logins, and every incoming or outgoing server uses one", p.Description())}
+	in, out, key, err := firstServers(p)
+	if err != nil {
+		return mailManaged{}, "", err
 	}
-	key := p.Address() + "\x00" + p.Set.Name + "\x00" + in.Host
 	id := identifier(p.Site.Domain, p, key) + ".mail"
 	m := mailManaged{
 		PayloadType:         "com.apple.mail.managed",
@@ -230,11 +227,27 @@ func mailPayload(p *mailprofile.Profile, opts *Options) (mailManaged, string, er
 	return m, key, nil
 }
 
+// firstServers returns the servers a payload for p uses, and the key that
+// identifies the account: address, set and incoming host.
+func firstServers(p *mailprofile.Profile) (in, out mailprofile.Server, key string, err error) {
+	in, okIn := first(p.Incoming)
+	out, okOut := first(p.Outgoing)
+	if !okIn || !okOut {
+		return in, out, "", &mailprofile.UnsupportedError{Client: "apple", Field: "servers",
+			Reason: fmt.Sprintf("%s: Apple profiles cannot express OAuth2 logins, and every incoming or outgoing server uses one", p.Description())}
+	}
+	return in, out, p.Address() + "\x00" + p.Set.Name + "\x00" + in.Host, nil
+}
+
 // identifier is the reverse-DNS identifier of the profile that adds p alone:
 // readable parts for people, then a digest of key so that no two accounts,
 // sets or hosts share one.
 func identifier(domain string, p *mailprofile.Profile, key string) string {
-	return reverseDomain(domain) + ".mailprofile." + idPart(p.Set.Name) + "." + idPart(localPartOf(p.Address())) + "." + digest(key)
+	return identifierFor(domain, p.Set.Name, localPartOf(p.Address()), key)
+}
+
+func identifierFor(domain, set, local, key string) string {
+	return reverseDomain(domain) + ".mailprofile." + idPart(set) + "." + idPart(local) + "." + digest(key)
 }
 
 func localPartOf(addr string) string {
@@ -282,12 +295,22 @@ func uuid5(name string) string {
 	h := sha1.New()
 	h.Write(namespace[:])
 	h.Write([]byte(name))
-	var u [16]byte
-	copy(u[:], h.Sum(nil))
+	var sum [sha1.Size]byte
+	u := h.Sum(sum[:0])[:16]
 	u[6] = u[6]&0x0f | 0x50
 	u[8] = u[8]&0x3f | 0x80
-	x := strings.ToUpper(hex.EncodeToString(u[:]))
-	return x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:32]
+	const digits = "0123456789ABCDEF"
+	var out [36]byte
+	j := 0
+	for i, b := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j], out[j+1] = digits[b>>4], digits[b&0x0f]
+		j += 2
+	}
+	return string(out[:])
 }
 
 // summary is one line of the profile's description: the account and the

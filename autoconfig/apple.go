@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/mailprofile/mailprofile"
-	"github.com/mailprofile/mailprofile/apple"
 )
 
 // apple answers GET /apple/ADDRESS.mobileconfig and
@@ -30,11 +29,7 @@ func (h *Handler) apple(w *request, r *http.Request, st *state) {
 		notFound(w)
 		return
 	}
-	p, err := s.site.Profile(s.set.Name, s.account(addr))
-	var data []byte
-	if err == nil {
-		data, err = apple.Generate([]*mailprofile.Profile{p}, nil)
-	}
+	data, err := s.appleProfile(addr)
 	if err != nil { // New checked that the set can be given: a bug
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

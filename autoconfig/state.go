@@ -24,6 +24,8 @@ type site struct {
 	thunderbird []byte   // the domain's file, user names as placeholders
 	outlook     template // the Autodiscover response, user names as placeholders
 
+	apple *apple.Template // nil when the set cannot be given as a profile
+
 	// noOutlook and noApple say why the set cannot be given in those
 	// formats (OAuth2 logins); their endpoints then answer 404.
 	noOutlook, noApple error
@@ -75,11 +77,7 @@ func newSite(s *mailprofile.Site, setName string) (*site, error) {
 	} else {
 		out.outlook = compile(ox)
 	}
-	probe, err := s.Profile(set.Name, &mailprofile.Account{Address: "probe@" + s.Domain})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := apple.Generate([]*mailprofile.Profile{probe}, nil); err != nil {
+	if out.apple, err = apple.NewTemplate(s, set.Name); err != nil {
 		out.noApple = err
 	}
 	err = s.EachAccount(func(a *mailprofile.Account) error {
@@ -108,12 +106,17 @@ func newSite(s *mailprofile.Site, setName string) (*site, error) {
 	return out, nil
 }
 
-// account returns the account to answer addr with: the description's own
-// when it overrides its user name, otherwise one made from the address
-// alone, as for anybody else.
-func (s *site) account(addr string) *mailprofile.Account {
-	if p := s.personal[strings.ToLower(addr)]; p != nil {
-		return p.account
+// appleProfile makes the profile for addr: from the account when it
+// overrides its user name, otherwise from the template, as for anybody
+// else.
+func (s *site) appleProfile(addr string) ([]byte, error) {
+	p := s.personal[strings.ToLower(addr)]
+	if p == nil {
+		return s.apple.Generate(addr)
 	}
-	return &mailprofile.Account{Address: addr}
+	prof, err := s.site.Profile(s.set.Name, p.account)
+	if err != nil {
+		return nil, err
+	}
+	return apple.Generate([]*mailprofile.Profile{prof}, nil)
 }

@@ -26,12 +26,20 @@ trap cleanup EXIT
 
 go build -o "$work/mailprofile" ./cmd/mailprofile
 go build -o "$work/fixed" ./bench/fixed
+for port in 18080 18081; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "port $port is already in use: stop what listens there first" >&2; exit 1
+  fi
+done
 "$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
 pids+=($!)
 "$work/fixed" -addr 127.0.0.1:18081 -size 1000 &
 pids+=($!)
 for port in 18080 18081; do
   for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+done
+for p in "${pids[@]}"; do
+  kill -0 "$p" 2>/dev/null || { echo "a server did not start" >&2; exit 1; }
 done
 
 cat > "$work/post.lua" <<'LUA'

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -51,7 +52,14 @@ finish the requests in flight (up to 10s) and exit.`,
 	// would cost more than answering it.
 	logOut := newLogWriter(stderr, 100*time.Millisecond)
 	defer logOut.Close()
-	log := slog.New(slog.NewTextHandler(logOut, nil))
+	log := slog.New(newLogHandler(logOut, slog.LevelInfo))
+
+	// Each answer leaves a few KiB of garbage and the live heap is small:
+	// collecting at 4x the live heap instead of 2x spends much less CPU on
+	// it, for a heap that stays in the tens of MiB. GOGC overrides this.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	sites, err := mailprofile.LoadAll(*config)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
