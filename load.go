@@ -211,6 +211,9 @@ func (r *reader) site(root *yaml.Node) *Site {
 			site.Organization = r.str(v, path)
 		case "allow_insecure":
 			site.AllowInsecure = r.boolean(v, path)
+		case "discovery":
+			site.Discovery = r.discovery(v, path)
+			site.Discovery.Source.Line = line
 		case "allow_other_domains":
 			site.AllowOtherDomains = r.boolean(v, path)
 		case "migration":
@@ -237,6 +240,24 @@ func (r *reader) site(root *yaml.Node) *Site {
 		return true
 	})
 	return site
+}
+
+func (r *reader) discovery(n *yaml.Node, path string) *Discovery {
+	d := &Discovery{Source: Source{Pos: r.pos(n), Path: path}}
+	r.mapping(n, path, &d.Source, func(key string, line int, v *yaml.Node, path string) bool {
+		switch key {
+		case "host":
+			d.Host = r.str(v, path)
+		case "addresses":
+			d.Addresses = r.list(v, path)
+		case "ttl":
+			d.TTL = r.integer(v, path, "a number of seconds")
+		default:
+			return false
+		}
+		return true
+	})
+	return d
 }
 
 func (r *reader) migration(n *yaml.Node, path string) *Migration {

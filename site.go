@@ -38,6 +38,11 @@ type Site struct {
 
 	streamCSV bool // the CSV accounts are read from the file when needed
 
+	// Discovery says where the domain's autoconfig and autodiscover names
+	// should point: the host that runs mailprofile serve. Nil means the
+	// description does not say; mailprofile dns then prints no such records.
+	Discovery *Discovery
+
 	// AllowInsecure permits security "none" (no TLS at all). The zero
 	// value rejects it.
 	AllowInsecure bool
@@ -46,6 +51,20 @@ type Site struct {
 	AllowOtherDomains bool
 
 	// Source is where the description came from.
+	Source Source
+}
+
+// Discovery is where the served endpoint (mailprofile serve) is reached:
+// either a host name, which autoconfig.DOMAIN and autodiscover.DOMAIN are
+// made aliases (CNAME) of, or the endpoint's IP addresses (A and AAAA).
+type Discovery struct {
+	Host      string   // ASCII form
+	Addresses []string // IPv4 and IPv6, canonical text
+
+	// TTL is the time to live of the DNS records, in seconds. Zero means
+	// 3600.
+	TTL int
+
 	Source Source
 }
 

@@ -3,6 +3,7 @@ package mailprofile
 import (
 	"fmt"
 	"hash/fnv"
+	"net/netip"
 	"sort"
 	"strings"
 )
@@ -17,6 +18,7 @@ func (s *Site) Validate() error {
 	v.domain()
 	v.sets()
 	v.migration()
+	v.discovery()
 	v.accounts()
 	return v.errs.Err()
 }
@@ -244,6 +246,39 @@ func (v *validator) migration() {
 	if !m.SwitchDate.IsZero() && !m.OverlapEnd.IsZero() && m.OverlapEnd.Before(m.SwitchDate) {
 		v.fail(m.Source.at("overlap_until"), joinPath(path, "overlap_until"), "%s is before the switch date %s",
 			m.OverlapEnd.Format("2006-01-02"), m.SwitchDate.Format("2006-01-02"))
+	}
+}
+
+func (v *validator) discovery() {
+	d := v.site.Discovery
+	if d == nil {
+		return
+	}
+	path := d.Source.pathOr("discovery")
+	switch {
+	case d.Host == "" && len(d.Addresses) == 0:
+		v.fail(d.Source.Pos, path, "needs host (a name to point at) or addresses (IP addresses)")
+	case d.Host != "" && len(d.Addresses) > 0:
+		v.fail(d.Source.at("addresses"), joinPath(path, "addresses"), "give host or addresses, not both")
+	case d.Host != "":
+		if IsIP(strings.Trim(d.Host, "[]")) {
+			v.fail(d.Source.at("host"), joinPath(path, "host"), "%q is an IP address: put it under addresses", d.Host)
+		} else if h, err := toASCII(d.Host); err != nil {
+			v.fail(d.Source.at("host"), joinPath(path, "host"), "%v", err)
+		} else {
+			d.Host = h
+		}
+	}
+	for i, a := range d.Addresses {
+		ip, err := netip.ParseAddr(strings.Trim(a, "[]"))
+		if err != nil || ip.Zone() != "" {
+			v.fail(d.Source.at("addresses"), fmt.Sprintf("%s.addresses[%d]", path, i), "%q is not an IP address", a)
+			continue
+		}
+		d.Addresses[i] = ip.String()
+	}
+	if d.TTL < 0 || d.TTL > 1<<31-1 {
+		v.fail(d.Source.at("ttl"), joinPath(path, "ttl"), "%d is not a time to live in seconds", d.TTL)
 	}
 }
 

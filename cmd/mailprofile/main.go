@@ -6,6 +6,7 @@
 //	mailprofile gen -c site.yaml -o out/     write every person's files
 //	mailprofile validate -c site.yaml        check a description
 //	mailprofile serve -c site.yaml           answer mail clients' lookups over HTTP
+//	mailprofile dns -c site.yaml             the DNS records to publish
 //
 // Run "mailprofile COMMAND --help" for a command's flags. The exit status is
 // 0 on success, 1 on failure and 2 for a usage error.
@@ -44,6 +45,7 @@ var commands = []command{
 	{"gen", "write Thunderbird, Outlook and Apple files for every person", runGen},
 	{"validate", "check a description and print its warnings", runValidate},
 	{"serve", "answer Thunderbird, Outlook and Apple lookups over HTTP", runServe},
+	{"dns", "print the DNS records that let clients find the settings", runDNS},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
