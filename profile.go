@@ -22,6 +22,10 @@ var (
 	errUnclosedPct = errors.New("has a % without a closing % (placeholders are %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN%)")
 )
 
+// CheckUsername reports an unknown or unterminated placeholder in a user
+// name template, as Validate does.
+func CheckUsername(template string) error { return checkTemplate(template) }
+
 // checkTemplate reports an unknown or unterminated placeholder.
 func checkTemplate(t string) error {
 	for rest := t; ; {

@@ -31,10 +31,18 @@ func (f *flags) usage(w io.Writer) {
 	f.SetOutput(io.Discard)
 }
 
-// parse parses args. It returns the exit status when the command must stop
-// (exitOK after --help, exitUsage after a bad flag or argument), or -1 to
-// go on.
+// parse parses args, which must all be flags. It returns the exit status
+// when the command must stop (exitOK after --help, exitUsage after a bad
+// flag or argument), or -1 to go on.
 func (f *flags) parse(args []string) int {
+	if code := f.parseArgs(args, 0); code >= 0 {
+		return code
+	}
+	return -1
+}
+
+// parseArgs is parse for a command that takes n arguments after its flags.
+func (f *flags) parseArgs(args []string, n int) int {
 	err := f.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -42,8 +50,10 @@ func (f *flags) parse(args []string) int {
 		return exitOK
 	case err != nil:
 		return f.fail("%v", err)
-	case f.NArg() > 0:
-		return f.fail("unexpected argument %q", f.Arg(0))
+	case f.NArg() > n:
+		return f.fail("unexpected argument %q", f.Arg(n))
+	case f.NArg() < n:
+		return f.fail("missing argument")
 	}
 	return -1
 }

@@ -7,6 +7,7 @@
 //	mailprofile validate -c site.yaml        check a description
 //	mailprofile serve -c site.yaml           answer mail clients' lookups over HTTP
 //	mailprofile dns -c site.yaml             the DNS records to publish
+//	mailprofile import provider.xml          a description from published settings
 //
 // Run "mailprofile COMMAND --help" for a command's flags. The exit status is
 // 0 on success, 1 on failure and 2 for a usage error.
@@ -46,6 +47,7 @@ var commands = []command{
 	{"validate", "check a description and print its warnings", runValidate},
 	{"serve", "answer Thunderbird, Outlook and Apple lookups over HTTP", runServe},
 	{"dns", "print the DNS records that let clients find the settings", runDNS},
+	{"import", "start a description from a provider's autoconfig or Autodiscover", runImport},
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

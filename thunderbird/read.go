@@ -1,0 +1,266 @@
+package thunderbird
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/mailprofile/mailprofile"
+)
+
+// ErrNotClientConfig is returned by Read for a document that is not a
+// clientConfig file.
+var ErrNotClientConfig = errors.New("thunderbird: not a clientConfig document")
+
+// Read turns a clientConfig file, such as a provider's published autoconfig
+// or an entry of Thunderbird's ISPDB, into a Site with one server set named
+// setName. It maps everything Thunderbird itself reads about IMAP, POP3 and
+// SMTP servers; what has no place in a description (Exchange, EWS and
+// Graph servers, webmail, OAuth2 endpoints, documentation, further domains,
+// alternatives beyond the first usable one) is listed in the notes, never
+// dropped silently. The Site is validated.
+func Read(data []byte, setName string) (*mailprofile.Site, []string, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(data); err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrNotClientConfig, err)
+	}
+	root := doc.Root()
+	if root == nil || root.Tag != "clientConfig" {
+		return nil, nil, ErrNotClientConfig
+	}
+	r := &reader{}
+	provs := root.SelectElements("emailProvider")
+	if len(provs) == 0 {
+		return nil, nil, fmt.Errorf("%w: no emailProvider", ErrNotClientConfig)
+	}
+	for _, el := range root.ChildElements() {
+		if el.Tag != "emailProvider" {
+			r.note("%s: not imported (%s)", el.Tag, unmapped(el.Tag))
+		}
+	}
+	for _, extra := range provs[1:] {
+		r.note("emailProvider %q: not imported (only the first provider is read)", extra.SelectAttrValue("id", ""))
+	}
+	prov := provs[0]
+	site := &mailprofile.Site{}
+	set := &mailprofile.ServerSet{Name: setName}
+	site.Sets = []*mailprofile.ServerSet{set}
+	in, out := 0, 0
+	for _, el := range prov.ChildElements() {
+		switch el.Tag {
+		case "domain":
+			if site.Domain == "" {
+				site.Domain = strings.TrimSpace(el.Text())
+			} else {
+				r.note("domain %s: not imported (a description is for one domain; describe it separately)", strings.TrimSpace(el.Text()))
+			}
+		case "displayName":
+			site.Organization = strings.TrimSpace(el.Text())
+		case "displayShortName":
+			set.Label = strings.TrimSpace(el.Text())
+		case "incomingServer":
+			in++
+			if srv, ok := r.server(el, fmt.Sprintf("incomingServer[%d]", in), true); ok {
+				set.Incoming = append(set.Incoming, srv)
+			}
+		case "outgoingServer":
+			out++
+			if srv, ok := r.server(el, fmt.Sprintf("outgoingServer[%d]", out), false); ok {
+				set.Outgoing = append(set.Outgoing, srv)
+			}
+		default:
+			r.note("%s: not imported (%s)", el.Tag, unmapped(el.Tag))
+		}
+	}
+	if site.Domain == "" {
+		return nil, r.notes, fmt.Errorf("%w: no domain", ErrNotClientConfig)
+	}
+	// Generate writes "organisation — label" as the display name, and the
+	// domain when there is no organisation: read those back as they were.
+	site.Organization = strings.TrimSuffix(site.Organization, " — "+set.Label)
+	if site.Organization == site.Domain || site.Organization == mailprofile.UnicodeAddress("@"+site.Domain)[1:] {
+		site.Organization = ""
+	}
+	for i := range set.Incoming {
+		set.Incoming[i].Host = strings.ReplaceAll(set.Incoming[i].Host, mailprofile.PlaceholderDomain, site.Domain)
+	}
+	for i := range set.Outgoing {
+		set.Outgoing[i].Host = strings.ReplaceAll(set.Outgoing[i].Host, mailprofile.PlaceholderDomain, site.Domain)
+	}
+	for _, s := range append(append([]mailprofile.Server{}, set.Incoming...), set.Outgoing...) {
+		if s.Security == mailprofile.SecurityNone {
+			site.AllowInsecure = true
+			r.note("a server sends passwords in plain text (socketType plain): allow_insecure is set; prefer TLS")
+			break
+		}
+	}
+	if err := site.Validate(); err != nil {
+		return nil, r.notes, fmt.Errorf("thunderbird: the imported settings are not usable: %w", err)
+	}
+	return site, r.notes, nil
+}
+
+type reader struct{ notes []string }
+
+func (r *reader) note(format string, args ...any) {
+	r.notes = append(r.notes, fmt.Sprintf(format, args...))
+}
+
+// unmapped says why an element of clientConfig or emailProvider is not
+// imported.
+func unmapped(tag string) string {
+	switch tag {
+	case "oAuth2":
+		return "OAuth2 endpoints; clients that support OAuth2 know their providers themselves"
+	case "webMail":
+		return "webmail login pages are not mail client settings"
+	case "clientConfigUpdate":
+		return "mailprofile is where updates come from"
+	case "addressbook", "addressBook", "calendar", "fileShare", "chatServer", "videoConference", "setupServer":
+		return "only mail servers are described"
+	case "documentation", "enable", "instruction":
+		return "instructions and help pages for people; mailprofile writes its own"
+	case "identity", "inputField":
+		return "Thunderbird does not use it"
+	}
+	return "unknown to mailprofile"
+}
+
+// server reads an incomingServer or outgoingServer element. It reports
+// false, with a note, for a server the model has no place for.
+func (r *reader) server(el *etree.Element, where string, incoming bool) (mailprofile.Server, bool) {
+	typ := el.SelectAttrValue("type", "")
+	where += " (type " + typ + ")"
+	var s mailprofile.Server
+	switch {
+	case incoming && typ == "imap":
+		s.Protocol = mailprofile.ProtocolIMAP
+	case incoming && typ == "pop3":
+		s.Protocol = mailprofile.ProtocolPOP3
+	case !incoming && typ == "smtp":
+		s.Protocol = mailprofile.ProtocolSMTP
+	default:
+		r.note("%s: not imported (only IMAP, POP3 and SMTP servers are described; Exchange, EWS, Graph and the like are not)", where)
+		return s, false
+	}
+	var securities, auths []string
+	for _, c := range el.ChildElements() {
+		text := strings.TrimSpace(c.Text())
+		switch c.Tag {
+		case "hostname":
+			s.Host = text
+		case "port":
+			p, err := strconv.Atoi(text)
+			if err != nil {
+				r.note("%s: port %q is not a number", where, text)
+				return s, false
+			}
+			s.Port = p
+		case "socketType":
+			securities = append(securities, text)
+		case "authentication":
+			auths = append(auths, text)
+		case "username":
+			s.Username = text
+		case "password":
+			r.note("%s: password: not imported (mailprofile takes passwords from the accounts, and only when asked)", where)
+		case "pop3":
+			r.pop3(c, where, &s)
+		case "useGlobalPreferredServer":
+			if text == "true" {
+				r.note("%s: useGlobalPreferredServer true: not imported (mailprofile always gives an account its own server)", where)
+			}
+		case "addThisServer", "restriction":
+			r.note("%s: %s: not imported (Thunderbird does not use it)", where, c.Tag)
+		default:
+			r.note("%s: %s: not imported (unknown to mailprofile)", where, c.Tag)
+		}
+	}
+	// The first value Thunderbird can use wins, as in Thunderbird.
+	s.Security = ""
+	for i, v := range securities {
+		if sec, ok := socketTypesRead[v]; ok {
+			s.Security = sec
+			if rest := securities[i+1:]; len(rest) > 0 {
+				r.note("%s: socketType alternatives %s: not imported (one per server)", where, strings.Join(rest, ", "))
+			}
+			break
+		}
+		r.note("%s: socketType %q: not imported (unknown)", where, v)
+	}
+	if s.Security == "" {
+		r.note("%s: not imported (no socketType mailprofile knows)", where)
+		return s, false
+	}
+	var rest []string
+	for i, v := range auths {
+		a, ok := authsRead[v]
+		if !ok || incoming && a == mailprofile.AuthNone {
+			r.note("%s: authentication %q: not imported (no place in the model)", where, v)
+			continue
+		}
+		s.Auth, rest = a, auths[i+1:]
+		if len(rest) > 0 {
+			r.note("%s: authentication alternatives %s: not imported (one per server; the first usable is kept)", where, strings.Join(rest, ", "))
+		}
+		break
+	}
+	if s.Auth == "" {
+		r.note("%s: not imported (no authentication mailprofile knows)", where)
+		return s, false
+	}
+	if s.Auth == mailprofile.AuthOAuth2 {
+		if len(rest) > 0 {
+			r.note("%s: logs in with OAuth2, which Outlook's Autodiscover and Apple profiles cannot express; to use the provider's %s instead, change auth", where, rest[0])
+		} else {
+			r.note("%s: logs in with OAuth2 only, which Outlook's Autodiscover and Apple profiles cannot express", where)
+		}
+	}
+	if s.Username != "" {
+		if err := mailprofile.CheckUsername(s.Username); err != nil {
+			r.note("%s: username %q %v; %%EMAILADDRESS%% is used instead", where, s.Username, err)
+			s.Username = mailprofile.PlaceholderAddress
+		}
+	}
+	if s.Protocol == mailprofile.ProtocolSMTP && s.Port == 25 {
+		r.note("%s: not imported (port 25 is for mail between servers; mail clients submit on 587 or 465)", where)
+		return s, false
+	}
+	return s, true
+}
+
+func (r *reader) pop3(el *etree.Element, where string, s *mailprofile.Server) {
+	s.POP3 = &mailprofile.POP3Options{}
+	for _, c := range el.ChildElements() {
+		text := strings.TrimSpace(c.Text())
+		switch c.Tag {
+		case "leaveMessagesOnServer":
+			b := text == "true"
+			s.POP3.LeaveOnServer = &b
+		case "daysToLeaveMessagesOnServer":
+			if d, err := strconv.Atoi(text); err == nil && d > 0 {
+				s.POP3.KeepDays = d
+			} else {
+				r.note("%s: pop3/daysToLeaveMessagesOnServer %q: not imported (not a number of days)", where, text)
+			}
+		case "downloadOnBiff", "checkInterval", "deleteByAgeFromServer":
+			r.note("%s: pop3/%s: not imported (the client's own choice)", where, c.Tag)
+		default:
+			r.note("%s: pop3/%s: not imported (unknown to mailprofile)", where, c.Tag)
+		}
+	}
+}
+
+var socketTypesRead = map[string]mailprofile.Security{
+	"SSL": mailprofile.SecurityTLS, "STARTTLS": mailprofile.SecurityStartTLS, "plain": mailprofile.SecurityNone,
+}
+
+var authsRead = map[string]mailprofile.Auth{
+	"password-cleartext": mailprofile.AuthPasswordCleartext, "plain": mailprofile.AuthPasswordCleartext,
+	"password-encrypted": mailprofile.AuthPasswordEncrypted, "secure": mailprofile.AuthPasswordEncrypted,
+	"OAuth2": mailprofile.AuthOAuth2,
+	"none":   mailprofile.AuthNone, "client-IP-address": mailprofile.AuthNone,
+}
