@@ -81,7 +81,7 @@ func Read(data []byte, setName string) (*mailprofile.Site, []string, error) {
 	// Generate writes "organisation — label" as the display name, and the
 	// domain when there is no organisation: read those back as they were.
 	site.Organization = strings.TrimSuffix(site.Organization, " — "+set.Label)
-	if site.Organization == site.Domain || site.Organization == mailprofile.UnicodeAddress("@"+site.Domain)[1:] {
+	if site.Organization == site.Domain || site.Organization == mailprofile.UnicodeAddress("@" + site.Domain)[1:] {
 		site.Organization = ""
 	}
 	for i := range set.Incoming {
