@@ -18,6 +18,12 @@ func (s *Site) WriteYAML(w io.Writer) error {
 	if s.Organization != "" {
 		add(root, "organization", str(s.Organization))
 	}
+	if s.BaseURL != "" {
+		add(root, "base_url", str(s.BaseURL))
+	}
+	if s.Language != "" && s.Language != "ja" {
+		add(root, "language", str(s.Language))
+	}
 	if s.AllowInsecure {
 		add(root, "allow_insecure", boolean(true))
 	}

@@ -68,6 +68,6 @@ func ExampleSite_Warnings() {
 		fmt.Println(w.Pos, w.Field)
 	}
 	// Output:
-	// examples/migration.yaml:26 servers.old.incoming[0].host
-	// examples/migration.yaml:34 servers.old.outgoing[0].host
+	// examples/migration.yaml:28 servers.old.incoming[0].host
+	// examples/migration.yaml:36 servers.old.outgoing[0].host
 }

@@ -211,6 +211,10 @@ func (r *reader) site(root *yaml.Node) *Site {
 			site.Organization = r.str(v, path)
 		case "allow_insecure":
 			site.AllowInsecure = r.boolean(v, path)
+		case "base_url":
+			site.BaseURL = r.str(v, path)
+		case "language":
+			site.Language = r.str(v, path)
 		case "discovery":
 			site.Discovery = r.discovery(v, path)
 			site.Discovery.Source.Line = line

@@ -50,7 +50,7 @@ func TestLoadMigrationExample(t *testing.T) {
 	info := site.Account("INFO@example.co.jp")
 	require.NotNil(t, info)
 	assert.Equal(t, map[string]string{"old": "info"}, info.Usernames)
-	assert.Equal(t, "examples/migration.yaml:50", info.Source.Pos.String())
+	assert.Equal(t, "examples/migration.yaml:52", info.Source.Pos.String())
 }
 
 func withoutSource(s mailprofile.Server) mailprofile.Server {

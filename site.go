@@ -38,6 +38,17 @@ type Site struct {
 
 	streamCSV bool // the CSV accounts are read from the file when needed
 
+	// BaseURL is where mailprofile serve is reached from outside, such as
+	// "https://setup.example-host.jp": setup pages and printed sheets
+	// link to profiles and show QR codes under it. The zero value means
+	// the served page uses the address it was asked at, and sheets cannot
+	// link to profiles.
+	BaseURL string
+
+	// Language is the language of printed sheets and of pages for clients
+	// that ask for none they have: "ja" or "en". The zero value means "ja".
+	Language string
+
 	// Discovery says where the domain's autoconfig and autodiscover names
 	// should point: the host that runs mailprofile serve. Nil means the
 	// description does not say; mailprofile dns then prints no such records.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"net/netip"
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -19,6 +20,7 @@ func (s *Site) Validate() error {
 	v.sets()
 	v.migration()
 	v.discovery()
+	v.page()
 	v.accounts()
 	return v.errs.Err()
 }
@@ -279,6 +281,25 @@ func (v *validator) discovery() {
 	}
 	if d.TTL < 0 || d.TTL > 1<<31-1 {
 		v.fail(d.Source.at("ttl"), joinPath(path, "ttl"), "%d is not a time to live in seconds", d.TTL)
+	}
+}
+
+func (v *validator) page() {
+	s := v.site
+	if s.BaseURL != "" {
+		u, err := url.Parse(s.BaseURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			v.fail(s.Source.at("base_url"), "base_url", "%q is not an http or https URL to link to (e.g. https://setup.example-host.jp)", s.BaseURL)
+		} else {
+			s.BaseURL = strings.TrimSuffix(u.String(), "/")
+		}
+	}
+	switch s.Language {
+	case "":
+		s.Language = "ja"
+	case "ja", "en":
+	default:
+		v.fail(s.Source.at("language"), "language", "%q is not ja or en", s.Language)
 	}
 }
 

@@ -159,6 +159,10 @@ func TestParseErrors(t *testing.T) {
 			"site.yaml:21: discovery.host: \"192.0.2.1\" is an IP address: put it under addresses"},
 		{"discovery bad address", base + "discovery:\n  addresses: [192.0.2.1, 192.0.2.300]\n",
 			"site.yaml:22: discovery.addresses[1]: \"192.0.2.300\" is not an IP address"},
+		{"bad base_url", strings.Replace(base, "domain: example.co.jp", "domain: example.co.jp\nbase_url: setup.example.jp", 1),
+			"site.yaml:2: base_url: \"setup.example.jp\" is not an http or https URL to link to (e.g. https://setup.example-host.jp)"},
+		{"unknown language", strings.Replace(base, "domain: example.co.jp", "domain: example.co.jp\nlanguage: fr", 1),
+			"site.yaml:2: language: \"fr\" is not ja or en"},
 		{"several errors in line order", strings.Replace(strings.Replace(base, "port: 587", "port: 0x", 1), "from: old", "from: older", 1),
 			"site.yaml:3: migration.from: \"older\" is not a server set (have old, new)\n" +
 				"site.yaml:18: servers.new.outgoing[0].port: \"0x\" is not a port number"},

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,7 +366,7 @@ func TestTrustProxy(t *testing.T) {
 
 func TestLogging(t *testing.T) {
 	for _, full := range []bool{false, true} {
-		var buf bytes.Buffer
+		var buf syncBuffer
 		log := slog.New(slog.NewTextHandler(&buf, nil))
 		srv, _ := serve(t, &autoconfig.Options{Logger: log, LogAddresses: full})
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/autodiscover/autodiscover.xml", strings.NewReader(body("secret.person@example.co.jp")))
@@ -373,8 +374,10 @@ func TestLogging(t *testing.T) {
 		do(t, req)
 		get(t, srv.URL+"/apple/secret.person@example.co.jp.mobileconfig")
 		get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=secret.person%40example.co.jp")
+		get(t, srv.URL+"/setup/secret.person@example.co.jp")
+		// A large answer reaches the client before its log line is written.
+		require.Eventually(t, func() bool { return strings.Count(buf.String(), "msg=request") == 4 }, 2*time.Second, 5*time.Millisecond)
 		out := buf.String()
-		assert.Equal(t, 3, strings.Count(out, "msg=request"))
 		assert.Contains(t, out, "method=POST path=/autodiscover/autodiscover.xml status=200")
 		assert.Contains(t, out, "domain=example.co.jp")
 		assert.Contains(t, out, "duration=")
@@ -386,6 +389,7 @@ func TestLogging(t *testing.T) {
 		} else {
 			assert.NotContains(t, out, "secret.person", "addresses are logged only when asked for")
 			assert.Contains(t, out, "path=/apple/…")
+			assert.Contains(t, out, "path=/setup/…")
 		}
 	}
 }
@@ -417,4 +421,72 @@ func TestSetsAndErrors(t *testing.T) {
 	assert.Equal(t, 404, post(t, srv.URL+"/autodiscover/autodiscover.xml", "text/xml", body("a@example.com")).status)
 	assert.Equal(t, 404, get(t, srv.URL+"/apple/a@example.com.mobileconfig").status)
 	assert.Equal(t, 404, get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=a%40example.co.jp").status, "the old site is gone")
+}
+
+func TestSetupPages(t *testing.T) {
+	srv, _ := serve(t, nil)
+	tests := []struct {
+		name, path, acceptLanguage string
+		status                     int
+		lang                       string
+		contains                   []string
+		lacks                      []string
+	}{
+		{"ask, Japanese by default", "/", "", 200, "ja", []string{`<form method="get" action="/setup">`, "メールアドレス"}, nil},
+		{"ask in English", "/", "en-US,en;q=0.9", 200, "en", []string{"Your email address"}, nil},
+		{"page by path", "/setup/yamada@example.co.jp", "ja", 200, "ja",
+			[]string{"yamada@example.co.jp のメール設定", "sv1234.example-host.jp", `href="http://` /* the request's own address */}, []string{"山田"}},
+		{"page by query", "/setup?email=yamada%40example.co.jp&lang=en", "ja", 200, "en", []string{"Mail settings for yamada@example.co.jp"}, nil},
+		{"lang beats Accept-Language", "/setup/a@example.co.jp?lang=ja", "en", 200, "ja", []string{"a@example.co.jp のメール設定"}, nil},
+		{"quality order", "/setup/a@example.co.jp", "fr;q=1, en;q=0.8, ja;q=0.5", 200, "en", []string{"Mail settings for"}, nil},
+		{"someone with no mailbox gets the same page", "/setup/nobody@example.co.jp", "en", 200, "en", []string{"nobody@example.co.jp", "sv1234.example-host.jp"}, nil},
+		{"an override is shown", "/setup/legacy@example.co.jp", "en", 200, "en", []string{"legacy-login&amp;co", "For Legacy Login"}, []string{"never-served"}},
+		{"unknown domain", "/setup/a@unknown.example", "en", 404, "", []string{"not found"}, nil},
+		{"not an address", "/setup/nobody", "en", 400, "", []string{"not an email address"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := get(t, srv.URL+tt.path, "Accept-Language", tt.acceptLanguage)
+			assert.Equal(t, tt.status, resp.status)
+			for _, s := range tt.contains {
+				assert.Contains(t, resp.body, s)
+			}
+			for _, s := range tt.lacks {
+				assert.NotContains(t, resp.body, s)
+			}
+			if tt.status == 200 {
+				assert.Equal(t, "text/html; charset=utf-8", resp.header.Get("Content-Type"))
+				assert.Equal(t, tt.lang, resp.header.Get("Content-Language"))
+				assert.Contains(t, resp.body, `<html lang="`+tt.lang+`">`)
+				assert.Equal(t, "Accept-Language", resp.header.Get("Vary"))
+			}
+		})
+	}
+	r := get(t, srv.URL+"/setup")
+	assert.Equal(t, http.StatusSeeOther, r.status, "/setup without an address leads back to the question")
+	assert.Equal(t, "/", r.header.Get("Location"))
+
+	h, err := autoconfig.New(loadSites(t), &autoconfig.Options{DefaultLang: "en"})
+	require.NoError(t, err)
+	s2 := httptest.NewServer(h)
+	defer s2.Close()
+	assert.Contains(t, get(t, s2.URL+"/").body, `<html lang="en">`)
+}
+
+// syncBuffer is a bytes.Buffer that a handler may write while a test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -10,9 +10,12 @@
 //	POST /autodiscover/autodiscover.xml                                Outlook, eM Client, Thunderbird
 //	GET  /autodiscover/autodiscover.json?Email=…&Protocol=AutodiscoverV1
 //	GET  /apple/ADDRESS.mobileconfig, /apple/profile.mobileconfig?email=…
+//	GET  /                                                             asks for an address
+//	GET  /setup/ADDRESS, /setup?email=ADDRESS                          the person's setup page
 //	GET  /healthz
 //
-// Paths match in any letter case: clients send /Autodiscover/Autodiscover.xml
+// Setup pages (package setup) come in Japanese or English, as the browser's
+// Accept-Language or ?lang= asks. Paths match in any letter case: clients send /Autodiscover/Autodiscover.xml
 // and /AutoDiscover/AutoDiscover.xml too. Without an address, Thunderbird's
 // lookup is answered for the domain of the Host header (autoconfig.DOMAIN or
 // DOMAIN), with placeholders for the user name.

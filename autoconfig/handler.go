@@ -36,6 +36,11 @@ type Options struct {
 	// value logs only the domain.
 	LogAddresses bool
 
+	// DefaultLang is the language of setup pages ("ja" or "en") for a
+	// browser that asks for neither. The zero value means the site's
+	// language.
+	DefaultLang string
+
 	// Now is the clock for the Time of Autodiscover errors. Nil means
 	// time.Now.
 	Now func() time.Time
@@ -138,6 +143,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if allow(req, r, http.MethodGet) {
 			h.apple(req, r, st)
 		}
+	case path == "/":
+		if allow(req, r, http.MethodGet) {
+			h.ask(req, r)
+		}
+	case path == "/setup" || strings.HasPrefix(path, "/setup/"):
+		if allow(req, r, http.MethodGet) {
+			h.setupPage(req, r, st)
+		}
 	case path == "/healthz":
 		if allow(req, r, http.MethodGet) {
 			setBody(req, hdrPlainText, len(healthy))
@@ -158,8 +171,12 @@ func (h *Handler) log(req *request, r *http.Request, start time.Time) {
 		return
 	}
 	path := r.URL.Path
-	if !h.opts.LogAddresses && len(path) > len("/apple/") && strings.EqualFold(path[:len("/apple/")], "/apple/") {
-		path = "/apple/…" // the path holds the address
+	if !h.opts.LogAddresses {
+		for _, prefix := range []string{"/apple/", "/setup/"} {
+			if len(path) > len(prefix) && strings.EqualFold(path[:len(prefix)], prefix) {
+				path = prefix + "…" // the path holds the address
+			}
+		}
 	}
 	// A Record made here, with no caller PC, spares the stack walk that
 	// Logger.LogAttrs does for every line.

@@ -5,6 +5,7 @@
 //
 //	mailprofile gen -c site.yaml -o out/     write every person's files
 //	mailprofile validate -c site.yaml        check a description
+//	mailprofile sheet -c site.yaml -o sheets/  a printable sheet per person
 //	mailprofile serve -c site.yaml           answer mail clients' lookups over HTTP
 //	mailprofile dns -c site.yaml             the DNS records to publish
 //	mailprofile import provider.xml          a description from published settings
@@ -45,6 +46,7 @@ type command struct {
 var commands = []command{
 	{"gen", "write Thunderbird, Outlook and Apple files for every person", runGen},
 	{"validate", "check a description and print its warnings", runValidate},
+	{"sheet", "write a printable settings sheet for every person", runSheet},
 	{"serve", "answer Thunderbird, Outlook and Apple lookups over HTTP", runServe},
 	{"dns", "print the DNS records that let clients find the settings", runDNS},
 	{"import", "start a description from a provider's autoconfig or Autodiscover", runImport},

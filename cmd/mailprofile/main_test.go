@@ -40,7 +40,7 @@ func TestExitCodes(t *testing.T) {
 		{"validate without -c", []string{"validate"}, 2, "", "-c FILE is required"},
 		{"validate ok", []string{"validate", "-c", "../../examples/migration.yaml"}, 0,
 			"../../examples/migration.yaml: example.co.jp, 2 server sets, 3 accounts: OK",
-			"warning: ../../examples/migration.yaml:26: servers.old.incoming[0].host: 203.0.113.10 is an IP address"},
+			"warning: ../../examples/migration.yaml:28: servers.old.incoming[0].host: 203.0.113.10 is an IP address"},
 		{"validate bad", []string{"validate", "-c", bad}, 1, "",
 			bad + ":5: servers.new.outgoing[0].port: 25 is for mail between servers"},
 		{"validate missing", []string{"validate", "-c", "nope.yaml"}, 1, "", "nope.yaml: no such file or directory"},

@@ -25,5 +25,5 @@ func TestProgram(t *testing.T) {
 	_, err = io.Copy(&out, r)
 	require.NoError(t, err)
 	assert.Contains(t, out.String(), "info@example.co.jp — 新サーバー\n  IMAP sv1234.example-host.jp:993 (SSL/TLS), login info@example.co.jp\n  SMTP sv1234.example-host.jp:587 (STARTTLS)\n")
-	assert.Contains(t, out.String(), "warning: examples/migration.yaml:26: servers.old.incoming[0].host: 203.0.113.10 is an IP address")
+	assert.Contains(t, out.String(), "warning: examples/migration.yaml:28: servers.old.incoming[0].host: 203.0.113.10 is an IP address")
 }

@@ -1,0 +1,118 @@
+package autoconfig
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/setup"
+)
+
+// ask answers GET / with the page that asks for an address.
+func (h *Handler) ask(w *request, r *http.Request) {
+	lang := h.lang(r, nil)
+	var buf bytes.Buffer
+	if err := setup.Ask(&buf, "/setup", &setup.Options{Lang: lang, SwitchURL: "/?lang=" + other(lang)}); err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h.writePage(w, lang, buf.Bytes())
+}
+
+// setupPage answers GET /setup/ADDRESS and GET /setup?email=ADDRESS with
+// that person's setup page.
+func (h *Handler) setupPage(w *request, r *http.Request, st *state) {
+	raw := strings.TrimPrefix(r.URL.Path[len("/setup"):], "/")
+	if raw == "" {
+		raw = r.URL.Query().Get("email")
+	}
+	if raw == "" {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s, addr, ok := h.lookup(w, st, raw)
+	if !ok {
+		return
+	}
+	acct := &mailprofile.Account{Address: addr}
+	if p := s.personal[strings.ToLower(addr)]; p != nil {
+		acct = p.account
+	}
+	lang := h.lang(r, s.site)
+	q := url.Values{"lang": {other(lang)}}
+	var buf bytes.Buffer
+	err := setup.Page(&buf, s.site, acct, &setup.Options{
+		Lang:      lang,
+		Set:       s.set.Name,
+		BaseURL:   h.baseURL(r, s.site),
+		SwitchURL: "/setup/" + url.PathEscape(addr) + "?" + q.Encode(),
+	})
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h.writePage(w, lang, buf.Bytes())
+}
+
+func (h *Handler) writePage(w http.ResponseWriter, lang string, body []byte) {
+	hdr := w.Header()
+	hdr["Content-Language"] = []string{lang}
+	hdr["Vary"] = []string{"Accept-Language"}
+	setBody(w, hdrHTML, len(body))
+	w.Write(body)
+}
+
+var hdrHTML = []string{setup.ContentType}
+
+// lang picks the page's language: ?lang=, then Accept-Language, then the
+// handler's default, then the site's.
+func (h *Handler) lang(r *http.Request, s *mailprofile.Site) string {
+	switch l := r.URL.Query().Get("lang"); l {
+	case "ja", "en":
+		return l
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	for _, t := range tags { // highest quality first
+		if base, _ := t.Base(); base.String() == "ja" || base.String() == "en" {
+			return base.String()
+		}
+	}
+	if h.opts.DefaultLang != "" {
+		return h.opts.DefaultLang
+	}
+	if s != nil && s.Language != "" {
+		return s.Language
+	}
+	return "ja"
+}
+
+func other(lang string) string {
+	if lang == "ja" {
+		return "en"
+	}
+	return "ja"
+}
+
+// baseURL is where links on a page point: the site's base_url, or the
+// address this request came to.
+func (h *Handler) baseURL(r *http.Request, s *mailprofile.Site) string {
+	if s.BaseURL != "" {
+		return s.BaseURL
+	}
+	scheme := "http"
+	if h.https(r) {
+		scheme = "https"
+	}
+	host := r.Host
+	if h.opts.TrustProxy {
+		if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
+			host, _, _ = strings.Cut(fwd, ",")
+			host = strings.TrimSpace(host)
+		}
+	}
+	return scheme + "://" + host
+}
