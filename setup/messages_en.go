@@ -83,8 +83,11 @@ var en = messages{
 	Existing:      "Your current account",
 	ExistingIntro: "So that your current account keeps working while the domain moves, point it at the current server's own address (%s), not at your domain:",
 	ExistingSteps: []string{
-		"In the current account's settings, change the incoming and the outgoing server to the values below.",
-		"Leave everything else as it is.",
+		"iPhone and iPad: Settings → Apps → Mail → Mail Accounts → the account → Account: change Host Name under Incoming and Outgoing Mail Server.",
+		"Mac: Mail → Settings → Accounts → the account → Server Settings: change both Host Names.",
+		"Thunderbird: Account Settings → the account → Server Settings: Server Name; then Outgoing Server (SMTP) → the account's server → Edit.",
+		"Outlook (classic): File → Account Settings → Server Settings (or Change): the incoming and the outgoing server. New Outlook and Outlook for Mac: Accounts → the account → Manage.",
+		"Change only the server names to the values below; leave everything else as it is.",
 	},
 	IPWarning: "%s is an IP address: the program may warn that the certificate does not match. That is expected here; accept it for this account only.",
 
