@@ -17,5 +17,6 @@ require (
 
 require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/smallstep/pkcs7 v0.2.3 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )

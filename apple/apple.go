@@ -23,6 +23,7 @@ package apple
 
 import (
 	"crypto/sha1"
+	"crypto/x509"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -41,6 +42,17 @@ type Options struct {
 	// IncludePasswords writes each account's password for the set into
 	// the profile. The zero value leaves passwords out and the device asks.
 	IncludePasswords bool
+
+	// Signer signs the profile (CMS, DER) so that devices show it as
+	// "Verified". Nil writes the profile unsigned: "Not Signed".
+	Signer *Signer
+
+	// RootCA adds a com.apple.security.root payload with this certificate,
+	// for mail servers whose certificates come from a private CA. iOS
+	// installs it, but the person must still turn on full trust for it
+	// (Settings → General → About → Certificate Trust Settings); the
+	// payload's description says so. Nil adds none.
+	RootCA *x509.Certificate
 }
 
 // Generate writes one configuration profile that adds every Profile in ps as
@@ -69,6 +81,9 @@ func Generate(ps []*mailprofile.Profile, opts *Options) ([]byte, error) {
 		keys = append(keys, key)
 		descrs = append(descrs, summary(p, m))
 	}
+	if opts.RootCA != nil {
+		payloads = append(payloads, rootPayload(ps[0].Site.Domain, opts.RootCA))
+	}
 
 	site := ps[0].Site
 	var id, name string
@@ -91,7 +106,32 @@ func Generate(ps []*mailprofile.Profile, opts *Options) ([]byte, error) {
 	top.str("PayloadType", "Configuration")
 	top.str("PayloadUUID", uuid5(id))
 	top.integer("PayloadVersion", 1)
-	return marshal(top), nil
+	doc := marshal(top)
+	if opts.Signer != nil {
+		return opts.Signer.Sign(doc)
+	}
+	return doc, nil
+}
+
+// rootPayload is the com.apple.security.root payload of cert. Its
+// identifier depends only on the domain and the certificate, so it is the
+// same in every person's profile.
+func rootPayload(domain string, cert *x509.Certificate) dict {
+	id := reverseDomain(domain) + ".mailprofile.root." + digest(string(cert.Raw))
+	name := cert.Subject.CommonName
+	if name == "" {
+		name = cert.Subject.String()
+	}
+	d := make(dict, 0, 9) // in key order
+	d.str("PayloadCertificateFileName", idPart(name)+".cer")
+	d.bytes("PayloadContent", cert.Raw)
+	d.str("PayloadDescription", "The certificate of the mail servers' own CA. After installing, turn on full trust for it: Settings → General → About → Certificate Trust Settings.")
+	d.str("PayloadDisplayName", name)
+	d.str("PayloadIdentifier", id)
+	d.str("PayloadType", "com.apple.security.root")
+	d.str("PayloadUUID", uuid5(id))
+	d.integer("PayloadVersion", 1)
+	return d
 }
 
 // mailManaged is a com.apple.mail.managed payload

@@ -1,6 +1,7 @@
 package apple
 
 import (
+	"encoding/base64"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,13 +19,14 @@ const plistHeader = `<?xml version="1.0" encoding="UTF-8"?>
 <plist version="1.0">
 `
 
-// value is a plist value: a string, an integer, a boolean, or an array of
-// dictionaries.
+// value is a plist value: a string, an integer, a boolean, data, or an
+// array of dictionaries.
 type value struct {
-	kind  byte // 's', 'i', 'b', 'a'
+	kind  byte // 's', 'i', 'b', 'd' (data), 'a'
 	s     string
 	i     int
 	b     bool
+	data  []byte
 	dicts []dict
 }
 
@@ -47,6 +49,8 @@ func (d *dict) strIf(key, s string) {
 
 func (d *dict) integer(key string, i int)  { *d = append(*d, entry{key, value{kind: 'i', i: i}}) }
 func (d *dict) boolean(key string, b bool) { *d = append(*d, entry{key, value{kind: 'b', b: b}}) }
+func (d *dict) bytes(key string, b []byte) { *d = append(*d, entry{key, value{kind: 'd', data: b}}) }
+
 func (d *dict) array(key string, ds []dict) {
 	*d = append(*d, entry{key, value{kind: 'a', dicts: ds}})
 }
@@ -92,6 +96,10 @@ func (v value) write(buf []byte, depth int) []byte {
 		buf = append(buf, "<integer>"...)
 		buf = strconv.AppendInt(buf, int64(v.i), 10)
 		return append(buf, "</integer>\n"...)
+	case 'd':
+		buf = append(buf, "<data>"...)
+		buf = base64.StdEncoding.AppendEncode(buf, v.data)
+		return append(buf, "</data>\n"...)
 	case 'b':
 		if v.b {
 			return append(buf, "<true/>\n"...)

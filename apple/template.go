@@ -25,6 +25,8 @@ type Template struct {
 	// sameLogin is whether the stand-in's incoming and outgoing logins
 	// were equal; an address for which this differs is generated in full.
 	sameLogin bool
+
+	opts Options
 }
 
 type part struct {
@@ -49,8 +51,15 @@ const (
 const standIn = "mailprofile0template0standin"
 
 // NewTemplate makes the Template of the set named set ("" for the default
-// set). It fails as Generate does when the set cannot be expressed.
-func NewTemplate(site *mailprofile.Site, set string) (*Template, error) {
+// set), with the options of Generate (nil for none). It fails as Generate
+// does when the set cannot be expressed.
+func NewTemplate(site *mailprofile.Site, set string, opts *Options) (*Template, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	unsigned := o
+	unsigned.Signer = nil // the template is filled in, then signed
 	addr := standIn + "@" + site.Domain
 	p, err := site.Profile(set, &mailprofile.Account{Address: addr})
 	if err != nil {
@@ -60,7 +69,7 @@ func NewTemplate(site *mailprofile.Site, set string) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := Generate([]*mailprofile.Profile{p}, nil)
+	doc, err := Generate([]*mailprofile.Profile{p}, &unsigned)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +85,7 @@ func NewTemplate(site *mailprofile.Site, set string) (*Template, error) {
 		{addr, slotAddress},
 		{standIn, slotLocal},
 	}
-	t := &Template{site: site, set: p.Set, sameLogin: in.Username == out.Username, host: in.Host}
+	t := &Template{site: site, set: p.Set, sameLogin: in.Username == out.Username, host: in.Host, opts: o}
 	tmpl, err := site.Profile(set, nil)
 	if err != nil {
 		return nil, err
@@ -116,7 +125,7 @@ func (t *Template) Generate(addr string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Generate([]*mailprofile.Profile{p}, nil)
+		return Generate([]*mailprofile.Profile{p}, &t.opts)
 	}
 	key := addr + "\x00" + t.set.Name + "\x00" + t.host
 	local := addr[:strings.LastIndexByte(addr, '@')]
@@ -138,6 +147,9 @@ func (t *Template) Generate(addr string) ([]byte, error) {
 		case slotPayloadUUID:
 			buf = append(buf, uuid5(id+".mail")...)
 		}
+	}
+	if t.opts.Signer != nil {
+		return t.opts.Signer.Sign(buf)
 	}
 	return buf, nil
 }

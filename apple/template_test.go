@@ -18,7 +18,7 @@ func TestTemplateMatchesGenerate(t *testing.T) {
 		site, err := mailprofile.Load(c)
 		require.NoError(t, err)
 		for _, set := range site.Sets {
-			tmpl, err := apple.NewTemplate(site, set.Name)
+			tmpl, err := apple.NewTemplate(site, set.Name, nil)
 			require.NoError(t, err)
 			for _, local := range locals {
 				addr, err := mailprofile.ParseAddress(local + "@" + site.Domain)
@@ -48,7 +48,7 @@ servers:
     outgoing: [{host: smtp.example.com, username: shared}]
 `))
 	require.NoError(t, err)
-	tmpl, err := apple.NewTemplate(site, "")
+	tmpl, err := apple.NewTemplate(site, "", nil)
 	require.NoError(t, err)
 	for _, addr := range []string{"shared@example.com", "other@example.com"} {
 		p, err := site.Profile("", &mailprofile.Account{Address: addr})
@@ -59,6 +59,6 @@ servers:
 		require.NoError(t, err)
 		assert.Equal(t, string(want), string(got), addr)
 	}
-	_, err = apple.NewTemplate(site, "nope")
+	_, err = apple.NewTemplate(site, "nope", nil)
 	assert.ErrorIs(t, err, mailprofile.ErrUnknownSet)
 }

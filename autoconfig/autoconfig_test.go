@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +21,8 @@ import (
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/apple"
 	"github.com/mailprofile/mailprofile/autoconfig"
+	"github.com/mailprofile/mailprofile/internal/spectest"
+	"github.com/mailprofile/mailprofile/internal/testpki"
 	"github.com/mailprofile/mailprofile/outlook"
 	"github.com/mailprofile/mailprofile/thunderbird"
 )
@@ -489,4 +494,30 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+func TestSignedProfiles(t *testing.T) {
+	dir := t.TempDir()
+	root := testpki.NewRoot(t, "test root")
+	cert, key := root.Issue(t, testpki.Spec{CommonName: "setup.example-host.jp"})
+	signer, err := apple.NewSigner(testpki.CertPEM(cert), testpki.KeyPEM(t, key), nil, time.Now())
+	require.NoError(t, err)
+	rootFile := testpki.Write(t, dir, "root.pem", testpki.CertPEM(root.Cert))
+	openssl := spectest.Tool(t, "openssl", "openssl")
+
+	plain, _ := serve(t, nil)
+	signed, _ := serve(t, &autoconfig.Options{AppleSigner: signer})
+	for _, addr := range []string{"yamada@example.co.jp", "legacy@example.co.jp"} { // a template, and an override
+		want := get(t, plain.URL+"/apple/"+addr+".mobileconfig").body
+		resp := get(t, signed.URL+"/apple/"+addr+".mobileconfig")
+		assert.Equal(t, "application/x-apple-aspen-config", resp.header.Get("Content-Type"))
+		in := testpki.Write(t, dir, "p.der", []byte(resp.body))
+		out := filepath.Join(dir, "content")
+		msg, err := exec.Command(openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", in,
+			"-CAfile", rootFile, "-purpose", "any", "-out", out).CombinedOutput()
+		require.NoError(t, err, "%s", msg)
+		got, err := os.ReadFile(out)
+		require.NoError(t, err)
+		assert.Equal(t, want, string(got), addr)
+	}
 }

@@ -1,6 +1,7 @@
 package autoconfig
 
 import (
+	"crypto/x509"
 	"errors"
 	"log/slog"
 	"net"
@@ -35,6 +36,14 @@ type Options struct {
 	// LogAddresses adds the full email address to each log line. The zero
 	// value logs only the domain.
 	LogAddresses bool
+
+	// AppleSigner signs the Apple profiles served, so that devices show
+	// them as "Verified". Nil serves them unsigned.
+	AppleSigner *apple.Signer
+
+	// AppleRootCA adds this CA certificate to every Apple profile served
+	// (see apple.Options.RootCA). Nil adds none.
+	AppleRootCA *x509.Certificate
 
 	// DefaultLang is the language of setup pages ("ja" or "en") for a
 	// browser that asks for neither. The zero value means the site's
@@ -80,7 +89,7 @@ func New(sites []*mailprofile.Site, opts *Options) (*Handler, error) {
 // full before the swap: requests in flight finish with the old sites, and
 // on error the old sites stay.
 func (h *Handler) SetSites(sites []*mailprofile.Site) error {
-	st, err := newState(sites, h.opts.Set)
+	st, err := newState(sites, h.opts.Set, &apple.Options{Signer: h.opts.AppleSigner, RootCA: h.opts.AppleRootCA})
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,8 @@ type site struct {
 	thunderbird []byte   // the domain's file, user names as placeholders
 	outlook     template // the Autodiscover response, user names as placeholders
 
-	apple *apple.Template // nil when the set cannot be given as a profile
+	apple     *apple.Template // nil when the set cannot be given as a profile
+	appleOpts *apple.Options
 
 	// noOutlook and noApple say why the set cannot be given in those
 	// formats (OAuth2 logins); their endpoints then answer 404.
@@ -41,13 +42,13 @@ type personal struct {
 	outlook     []byte
 }
 
-func newState(sites []*mailprofile.Site, setName string) (*state, error) {
+func newState(sites []*mailprofile.Site, setName string, appleOpts *apple.Options) (*state, error) {
 	st := &state{byDomain: make(map[string]*site, len(sites))}
 	for _, s := range sites {
 		if _, dup := st.byDomain[s.Domain]; dup {
 			return nil, fmt.Errorf("autoconfig: %s is described twice", s.Domain)
 		}
-		built, err := newSite(s, setName)
+		built, err := newSite(s, setName, appleOpts)
 		if err != nil {
 			return nil, fmt.Errorf("autoconfig: %s: %w", s.Domain, err)
 		}
@@ -56,7 +57,7 @@ func newState(sites []*mailprofile.Site, setName string) (*state, error) {
 	return st, nil
 }
 
-func newSite(s *mailprofile.Site, setName string) (*site, error) {
+func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*site, error) {
 	set := s.DefaultSet()
 	if setName != "" {
 		set = s.Set(setName)
@@ -68,7 +69,7 @@ func newSite(s *mailprofile.Site, setName string) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &site{site: s, set: set, personal: make(map[string]*personal)}
+	out := &site{site: s, set: set, personal: make(map[string]*personal), appleOpts: appleOpts}
 	if out.thunderbird, err = thunderbird.Generate(tmpl, nil); err != nil {
 		return nil, err
 	}
@@ -77,7 +78,7 @@ func newSite(s *mailprofile.Site, setName string) (*site, error) {
 	} else {
 		out.outlook = compile(ox)
 	}
-	if out.apple, err = apple.NewTemplate(s, set.Name); err != nil {
+	if out.apple, err = apple.NewTemplate(s, set.Name, appleOpts); err != nil {
 		out.noApple = err
 	}
 	err = s.EachAccount(func(a *mailprofile.Account) error {
@@ -118,5 +119,5 @@ func (s *site) appleProfile(addr string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return apple.Generate([]*mailprofile.Profile{prof}, nil)
+	return apple.Generate([]*mailprofile.Profile{prof}, s.appleOpts)
 }

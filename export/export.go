@@ -15,6 +15,7 @@
 package export
 
 import (
+	"crypto/x509"
 	"fmt"
 	"path"
 	"slices"
@@ -56,6 +57,12 @@ type Options struct {
 	// per-person Thunderbird and Apple files. Files that then hold a
 	// password are marked Secret.
 	IncludePasswords bool
+
+	// AppleSigner signs the Apple profiles (DER); nil writes them
+	// unsigned. AppleRootCA adds a CA certificate payload to them. See
+	// apple.Options.
+	AppleSigner *apple.Signer
+	AppleRootCA *x509.Certificate
 }
 
 // File is one output file.
@@ -198,7 +205,9 @@ func (p *Plan) account(a *mailprofile.Account, emit func(File) error) error {
 		}
 	}
 	if p.has(FormatApple) && len(profiles) > 0 {
-		data, err := apple.Generate(profiles, &apple.Options{IncludePasswords: p.opts.IncludePasswords})
+		data, err := apple.Generate(profiles, &apple.Options{
+			IncludePasswords: p.opts.IncludePasswords, Signer: p.opts.AppleSigner, RootCA: p.opts.AppleRootCA,
+		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", a.Address, err)
 		}

@@ -19,7 +19,9 @@ response and the Apple profile, plus the Thunderbird file for the whole domain:
   DIR/ADDRESS/autodiscover-SET.xml   Outlook Autodiscover response
   DIR/ADDRESS/ADDRESS.mobileconfig   Apple profile (one account per set)
 
-During a migration the default set is the one being moved to: the account to add.`,
+During a migration the default set is the one being moved to: the account to add.
+With --sign-cert and --sign-key the Apple profiles are signed (CMS, DER), at the
+same paths, and show as "Verified" on devices that trust the certificate.`,
 		stdout, stderr)
 	config := f.String("c", "", "the description `file` (YAML)")
 	out := f.String("o", "", "the output `folder` (created if missing)")
@@ -29,17 +31,26 @@ During a migration the default set is the one being moved to: the account to add
 	f.Var(&accounts, "account", "only these addresses, comma-separated (default all)")
 	passwords := f.Bool("include-passwords", false, "write passwords from the description into the files (those files get mode 0600)")
 	quiet := f.Bool("q", false, "do not print warnings and the summary")
+	sign := addSigningFlags(f)
 	if code := f.parse(args); code >= 0 {
 		return code
 	}
 	if *config == "" || *out == "" {
 		return f.fail("-c FILE and -o DIR are required")
 	}
+	if msg := sign.check(); msg != "" {
+		return f.fail("%s", msg)
+	}
 	opts := &export.Options{Sets: sets, Accounts: accounts, IncludePasswords: *passwords}
+	var err error
 	for _, name := range formats {
 		opts.Formats = append(opts.Formats, export.Format(name))
 	}
 
+	if opts.AppleSigner, opts.AppleRootCA, err = sign.load(stderr); err != nil {
+		fmt.Fprintf(stderr, "mailprofile gen: %v\n", err)
+		return exitFailure
+	}
 	site, err := mailprofile.Open(*config) // CSV accounts stay in their file: any size fits
 	if err != nil {
 		fmt.Fprintln(stderr, err)

@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mailprofile/mailprofile/internal/spectest"
+	"github.com/mailprofile/mailprofile/internal/testpki"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -102,4 +106,41 @@ func TestGenBadDescriptionWritesNothing(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Equal(t, bad+`:8: accounts[1].address: "broken" is not an email address (no @)`+"\n", stderr)
 	assert.NoDirExists(t, out, "nothing is written when the description is wrong")
+}
+
+func TestGenSigned(t *testing.T) {
+	dir := t.TempDir()
+	root := testpki.NewRoot(t, "test root")
+	inter := root.Intermediate(t, "test intermediate")
+	cert, key := inter.Issue(t, testpki.Spec{CommonName: "setup.example-host.jp"})
+	certFile := testpki.Write(t, dir, "cert.pem", testpki.CertPEM(cert))
+	keyFile := testpki.Write(t, dir, "key.pem", testpki.KeyPEM(t, key))
+	chainFile := testpki.Write(t, dir, "chain.pem", testpki.CertPEM(inter.Cert))
+	rootFile := testpki.Write(t, dir, "root.pem", testpki.CertPEM(root.Cert))
+
+	plain, signed := filepath.Join(dir, "plain"), filepath.Join(dir, "signed")
+	code, _, stderr := runCLI(t, "gen", "-q", "-c", "../../examples/migration.yaml", "-o", plain, "--format", "apple")
+	require.Equal(t, 0, code, stderr)
+	code, _, stderr = runCLI(t, "gen", "-q", "-c", "../../examples/migration.yaml", "-o", signed, "--format", "apple",
+		"--sign-cert", certFile, "--sign-key", keyFile, "--sign-chain", chainFile)
+	require.Equal(t, 0, code, stderr)
+
+	name := filepath.Join("info@example.co.jp", "info@example.co.jp.mobileconfig")
+	want, err := os.ReadFile(filepath.Join(plain, name))
+	require.NoError(t, err)
+	out := filepath.Join(dir, "content")
+	openssl := spectest.Tool(t, "openssl", "openssl")
+	msg, err := exec.Command(openssl, "cms", "-verify", "-binary", "-inform", "DER", "-in", filepath.Join(signed, name),
+		"-CAfile", rootFile, "-purpose", "any", "-out", out).CombinedOutput()
+	require.NoError(t, err, "%s", msg)
+	got, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "gen signs at the same path the very profile it writes unsigned")
+
+	code, _, stderr = runCLI(t, "gen", "-c", "../../examples/migration.yaml", "-o", signed, "--sign-cert", certFile)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "--sign-cert and --sign-key go together")
+	code, _, stderr = runCLI(t, "gen", "-c", "../../examples/migration.yaml", "-o", signed, "--sign-cert", certFile, "--sign-key", rootFile)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "no private key")
 }

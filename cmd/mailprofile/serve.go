@@ -38,6 +38,7 @@ finish the requests in flight (up to 10s) and exit.`,
 	key := f.String("tls-key", "", "the private key `file` of --tls-cert (PEM)")
 	trustProxy := f.Bool("trust-proxy", false, "honour X-Forwarded-Host and X-Forwarded-Proto from a reverse proxy")
 	logAddresses := f.Bool("log-addresses", false, "log full email addresses (default: the domain only)")
+	sign := addSigningFlags(f)
 	lang := f.String("lang", "", "the `language` of setup pages for browsers that ask for neither ja nor en (default: the description's)")
 	if code := f.parse(args); code >= 0 {
 		return code
@@ -49,6 +50,13 @@ finish the requests in flight (up to 10s) and exit.`,
 		return f.fail("--tls-cert and --tls-key go together")
 	case *lang != "" && *lang != "ja" && *lang != "en":
 		return f.fail("--lang must be ja or en, not %q", *lang)
+	case sign.check() != "":
+		return f.fail("%s", sign.check())
+	}
+	signer, rootCA, err := sign.load(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
+		return exitFailure
 	}
 
 	// Log lines go out in batches (every 100ms): one write per request
@@ -70,6 +78,7 @@ finish the requests in flight (up to 10s) and exit.`,
 	}
 	h, err := autoconfig.New(sites, &autoconfig.Options{
 		Set: *set, TrustProxy: *trustProxy, LogAddresses: *logAddresses, Logger: log, DefaultLang: *lang,
+		AppleSigner: signer, AppleRootCA: rootCA,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
