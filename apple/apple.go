@@ -23,8 +23,8 @@ package apple
 
 import (
 	"crypto/sha1"
-	"crypto/x509"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"slices"
