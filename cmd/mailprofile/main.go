@@ -7,6 +7,7 @@
 //	mailprofile validate -c site.yaml        check a description
 //	mailprofile sheet -c site.yaml -o sheets/  a printable sheet per person
 //	mailprofile serve -c site.yaml           answer mail clients' lookups over HTTP
+//	mailprofile check -c site.yaml           test every server as a client would
 //	mailprofile dns -c site.yaml             the DNS records to publish
 //	mailprofile import provider.xml          a description from published settings
 //
@@ -48,6 +49,7 @@ var commands = []command{
 	{"validate", "check a description and print its warnings", runValidate},
 	{"sheet", "write a printable settings sheet for every person", runSheet},
 	{"serve", "answer Thunderbird, Outlook and Apple lookups over HTTP", runServe},
+	{"check", "connect to every server and check TLS, certificates and logins", runCheck},
 	{"dns", "print the DNS records that let clients find the settings", runDNS},
 	{"import", "start a description from a provider's autoconfig or Autodiscover", runImport},
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,4 +146,44 @@ func TestGenSigned(t *testing.T) {
 	code, _, stderr = runCLI(t, "gen", "-c", "../../examples/migration.yaml", "-o", signed, "--sign-cert", certFile, "--sign-key", rootFile)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "no private key")
+}
+
+func TestCheckCommand(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close() // nothing listens there now
+	desc := testpki.Write(t, t.TempDir(), "site.yaml", []byte(fmt.Sprintf(`domain: example.com
+servers:
+  main:
+    incoming: [{protocol: imap, host: 127.0.0.1, port: %d, security: tls}]
+    outgoing: [{host: 127.0.0.1, port: %d, security: tls}]
+`, port, port)))
+
+	code, stdout, _ := runCLI(t, "check", "-c", desc, "--timeout", "2s")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, fmt.Sprintf("FAIL  IMAP 127.0.0.1:%d (main)", port))
+	assert.Contains(t, stdout, "nothing answers on port")
+	assert.Contains(t, stdout, "0 OK, 0 WARN, 2 FAIL")
+
+	code, stdout, _ = runCLI(t, "check", "-c", desc, "--json", "--timeout", "2s")
+	assert.Equal(t, 1, code)
+	var results []map[string]string
+	require.NoError(t, json.Unmarshal([]byte(stdout), &results))
+	require.Len(t, results, 2)
+	assert.Equal(t, "connect", results[0]["check"])
+	assert.Equal(t, "FAIL", results[0]["status"])
+
+	t.Setenv("MAILPROFILE_PASSWORD", "")
+	os.Unsetenv("MAILPROFILE_PASSWORD")
+	code, _, stderr := runCLI(t, "check", "-c", desc, "--login", "a@example.com")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "--login needs the password in MAILPROFILE_PASSWORD, or a terminal to ask on")
+
+	code, _, stderr = runCLI(t, "check")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-c FILE is required")
+	code, _, stderr = runCLI(t, "check", "-c", desc, "--set", "nope")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, `no such server set: "nope"`)
 }

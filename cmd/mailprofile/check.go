@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/check"
+)
+
+// passwordEnv holds the password of check --login; a flag would show it
+// in the process list and the shell history.
+const passwordEnv = "MAILPROFILE_PASSWORD"
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	f := newFlags("check", "-c FILE [--set NAME] [--ca FILE] [--login ADDRESS] [--json]",
+		`Check connects to every server of the description, as a mail client would,
+and reports OK, WARN or FAIL per check with the reason and what to do: the
+name resolves, the port answers, TLS or STARTTLS works as described, the
+certificate is trusted, covers the host name or IP address (an IP needs an IP
+SAN), and is not about to expire, and the server offers the authentication
+described. With --login it also logs in, with the password from the
+environment variable `+passwordEnv+` or asked for on the terminal.
+The exit status is 1 when anything fails.`,
+		stdout, stderr)
+	config := f.String("c", "", "the description `file` (YAML)")
+	var sets listFlag
+	f.Var(&sets, "set", "only these server sets, comma-separated (default all)")
+	caFile := f.String("ca", "", "trust the CA certificates in this PEM `file` instead of the system's")
+	login := f.String("login", "", "also log in as this account `address`")
+	asJSON := f.Bool("json", false, "write the results as JSON")
+	timeout := f.Duration("timeout", 10*time.Second, "bound on each step with a server")
+	deadline := f.Duration("deadline", 60*time.Second, "bound on the whole check")
+	if code := f.parse(args); code >= 0 {
+		return code
+	}
+	if *config == "" {
+		return f.fail("-c FILE is required")
+	}
+	site, err := mailprofile.Load(*config)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFailure
+	}
+	opts := &check.Options{Sets: sets, Timeout: *timeout}
+	for _, name := range sets {
+		if site.Set(name) == nil {
+			fmt.Fprintf(stderr, "mailprofile check: %v: %q\n", mailprofile.ErrUnknownSet, name)
+			return exitFailure
+		}
+	}
+	if *caFile != "" {
+		pem, err := os.ReadFile(*caFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailprofile check: %v\n", err)
+			return exitFailure
+		}
+		opts.Roots = x509.NewCertPool()
+		if !opts.Roots.AppendCertsFromPEM(pem) {
+			fmt.Fprintf(stderr, "mailprofile check: %s holds no PEM certificate\n", *caFile)
+			return exitFailure
+		}
+	}
+	if *login != "" {
+		pw, err := password(stderr, *login)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailprofile check: %v\n", err)
+			return exitFailure
+		}
+		opts.Login = &check.Login{Address: *login, Password: pw}
+	}
+	ctx, cancel := context.WithTimeout(ctx, *deadline)
+	defer cancel()
+	results := check.Run(ctx, site, opts)
+	if *asJSON {
+		err = check.WriteJSON(stdout, results)
+	} else {
+		err = check.WriteTable(stdout, results)
+		fmt.Fprintln(stdout, check.Summary(results))
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "mailprofile check: %v\n", err)
+		return exitFailure
+	}
+	if check.Failed(results) {
+		return exitFailure
+	}
+	return exitOK
+}
+
+// password takes the login password from the environment, or asks for it
+// on the terminal without echoing it.
+func password(stderr io.Writer, address string) (mailprofile.Secret, error) {
+	if pw, ok := os.LookupEnv(passwordEnv); ok {
+		return mailprofile.NewSecret(pw), nil
+	}
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return mailprofile.Secret{}, errors.New("--login needs the password in " + passwordEnv + ", or a terminal to ask on")
+	}
+	fmt.Fprintf(stderr, "Password for %s: ", address)
+	pw, err := term.ReadPassword(fd)
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return mailprofile.Secret{}, err
+	}
+	return mailprofile.NewSecret(string(pw)), nil
+}
