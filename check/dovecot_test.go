@@ -18,15 +18,19 @@ import (
 
 // dovecot is a private Dovecot on loopback ports with a certificate of the
 // test's choosing: IMAP, POP3 and submission, each with STARTTLS and with
-// TLS from the first byte (or without TLS at all).
+// TLS from the first byte (or without TLS at all). The account
+// alice@example.com has the password "secret".
 type dovecot struct {
-	ports map[string]int // imap, imaps, pop3, pop3s, submission, submissions
-	dir   string
-	cmd   *exec.Cmd
+	ports   map[string]int // imap, imaps, pop3, pop3s, submission, submissions
+	dir     string
+	bin     string
+	withTLS bool
+	cmd     *exec.Cmd
+	exited  chan struct{}
 }
 
-// startDovecot starts one (call wait before using it); cert and key are PEM, or nil for a server
-// without TLS. The account alice@example.com has the password "secret".
+// startDovecot starts one; call wait before using it. cert and key are
+// PEM, or nil for a server without TLS.
 func startDovecot(t *testing.T, certPEM, keyPEM []byte) *dovecot {
 	t.Helper()
 	bin := spectest.Tool(t, "dovecot", "dovecot-imapd dovecot-pop3d dovecot-submissiond")
@@ -34,28 +38,48 @@ func startDovecot(t *testing.T, certPEM, keyPEM []byte) *dovecot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
 	os.Chmod(dir, 0o755) // Dovecot's auth process, not root, reads the passwd file
-	for _, d := range []string{"run", "state", "home"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o777); err != nil {
+	for _, sub := range []string{"run", "state", "home"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
 	os.Chmod(filepath.Join(dir, "home"), 0o777)
-	d := &dovecot{dir: dir, ports: map[string]int{}}
-	for _, name := range []string{"imap", "imaps", "pop3", "pop3s", "submission", "submissions"} {
-		d.ports[name] = freePort(t)
-	}
-	ssl := "no"
-	if certPEM != nil {
-		ssl = "yes"
+	d := &dovecot{dir: dir, bin: bin, withTLS: certPEM != nil}
+	if d.withTLS {
 		testpki.Write(t, dir, "cert.pem", certPEM)
 		testpki.Write(t, dir, "key.pem", keyPEM)
 	}
 	os.Chmod(testpki.Write(t, dir, "passwd", []byte("alice@example.com:{PLAIN}secret\n")), 0o644)
+	t.Cleanup(func() {
+		d.stop()
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(dir, "log"))
+			t.Logf("dovecot log:\n%s", log)
+		}
+		os.RemoveAll(dir)
+	})
+	d.launch(t)
+	return d
+}
+
+// launch picks free ports, writes the configuration and starts Dovecot.
+func (d *dovecot) launch(t *testing.T) {
+	t.Helper()
+	d.ports = map[string]int{}
+	for _, name := range []string{"imap", "imaps", "pop3", "pop3s", "submission", "submissions"} {
+		d.ports[name] = freePort(t)
+	}
+	ssl := "no"
+	if d.withTLS {
+		ssl = "yes"
+	}
 	listener := func(name string, tls bool) string {
+		if tls && !d.withTLS {
+			return ""
+		}
 		s := fmt.Sprintf("  inet_listener %s {\n    port = %d\n", name, d.ports[name])
-		if tls && certPEM != nil {
+		if tls {
 			s += "    ssl = yes\n"
 		}
 		return s + "  }\n"
@@ -81,59 +105,60 @@ default_login_user = dovenull
 default_internal_user = dovecot
 submission_relay_host = 127.0.0.1
 submission_relay_port = 9
-`, dir, ssl)
-	if certPEM != nil {
-		conf += fmt.Sprintf("ssl_cert = <%[1]s/cert.pem\nssl_key = <%[1]s/key.pem\n", dir)
+`, d.dir, ssl)
+	if d.withTLS {
+		conf += fmt.Sprintf("ssl_cert = <%[1]s/cert.pem\nssl_key = <%[1]s/key.pem\n", d.dir)
 	}
-	conf += "service imap-login {\n" + listener("imap", false)
-	if certPEM != nil {
-		conf += listener("imaps", true)
-	}
-	conf += "}\nservice pop3-login {\n" + listener("pop3", false)
-	if certPEM != nil {
-		conf += listener("pop3s", true)
-	}
-	conf += "}\nservice submission-login {\n" + listener("submission", false)
-	if certPEM != nil {
-		conf += listener("submissions", true)
-	}
-	conf += "}\n"
-	confFile := testpki.Write(t, dir, "dovecot.conf", []byte(conf))
+	conf += "service imap-login {\n" + listener("imap", false) + listener("imaps", true) + "}\n"
+	conf += "service pop3-login {\n" + listener("pop3", false) + listener("pop3s", true) + "}\n"
+	conf += "service submission-login {\n" + listener("submission", false) + listener("submissions", true) + "}\n"
+	confFile := testpki.Write(t, d.dir, "dovecot.conf", []byte(conf))
 	os.Chmod(confFile, 0o644)
-	d.cmd = exec.Command(bin, "-F", "-c", confFile)
-	d.cmd.Stdout, d.cmd.Stderr = os.Stderr, os.Stderr
+	os.Remove(filepath.Join(d.dir, "log"))
+	d.cmd = exec.Command(d.bin, "-F", "-c", confFile)
 	if err := d.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		d.cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { d.cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			d.cmd.Process.Kill()
-		}
-		if t.Failed() {
-			log, _ := os.ReadFile(filepath.Join(dir, "log"))
-			t.Logf("dovecot log:\n%s", log)
-		}
-	})
-	return d
+	d.exited = make(chan struct{})
+	go func() { d.cmd.Wait(); close(d.exited) }()
+}
+
+func (d *dovecot) stop() {
+	if d.cmd == nil {
+		return
+	}
+	d.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-d.exited:
+	case <-time.After(5 * time.Second):
+		d.cmd.Process.Kill()
+	}
 }
 
 // wait waits until d's auth process answers: an IMAP greeting without
-// "Waiting for authentication".
+// "Waiting for authentication". When another test took one of the ports
+// between freePort and Dovecot's listen, it starts Dovecot again.
 func (d *dovecot) wait(t *testing.T) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
+	deadline := time.Now().Add(20 * time.Second)
+	for tries := 0; time.Now().Before(deadline); {
+		select {
+		case <-d.exited:
+			log, _ := os.ReadFile(filepath.Join(d.dir, "log"))
+			if tries < 5 && strings.Contains(string(log), "Address already in use") {
+				tries++
+				d.launch(t)
+				continue
+			}
+			t.Fatalf("dovecot stopped:\n%s", log)
+		default:
+		}
 		if conn, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", d.ports["imap"]), time.Second); err == nil {
-			conn.SetDeadline(time.Now().Add(2 * time.Second))
+			conn.SetDeadline(time.Now().Add(time.Second))
 			buf := make([]byte, 200)
 			n, _ := conn.Read(buf)
 			conn.Close()
-			if n > 0 && !strings.Contains(string(buf[:n]), "Waiting") {
+			if n > 0 && strings.HasPrefix(string(buf[:n]), "* OK") && !strings.Contains(string(buf[:n]), "Waiting") {
 				return
 			}
 		}
@@ -152,8 +177,8 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// pkiFor makes a certificate from the test CA (or self-signed) for the
-// Dovecot instances.
+// certSpec describes a server certificate: from the test CA, or
+// self-signed.
 type certSpec struct {
 	spec       testpki.Spec
 	selfSigned bool
