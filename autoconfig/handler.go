@@ -227,16 +227,22 @@ func badRequest(w http.ResponseWriter, msg string) {
 	http.Error(w, msg, http.StatusBadRequest)
 }
 
+// hostPort is the host the client asked for, as it asked (with any port):
+// the Host header, or the proxy's X-Forwarded-Host when trusted.
+func (h *Handler) hostPort(r *http.Request) string {
+	if h.opts.TrustProxy {
+		if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
+			host, _, _ := strings.Cut(fwd, ",")
+			return strings.TrimSpace(host)
+		}
+	}
+	return r.Host
+}
+
 // host is the host name the client asked for, without a port, in lower
 // case.
 func (h *Handler) host(r *http.Request) string {
-	host := r.Host
-	if h.opts.TrustProxy {
-		if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
-			host, _, _ = strings.Cut(fwd, ",")
-			host = strings.TrimSpace(host)
-		}
-	}
+	host := h.hostPort(r)
 	if hp, _, err := net.SplitHostPort(host); err == nil {
 		host = hp
 	}

@@ -107,12 +107,5 @@ func (h *Handler) baseURL(r *http.Request, s *mailprofile.Site) string {
 	if h.https(r) {
 		scheme = "https"
 	}
-	host := r.Host
-	if h.opts.TrustProxy {
-		if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
-			host, _, _ = strings.Cut(fwd, ",")
-			host = strings.TrimSpace(host)
-		}
-	}
-	return scheme + "://" + host
+	return scheme + "://" + h.hostPort(r)
 }
