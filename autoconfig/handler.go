@@ -189,12 +189,13 @@ func (h *Handler) log(req *request, r *http.Request, start time.Time) {
 	}
 	// A Record made here, with no caller PC, spares the stack walk that
 	// Logger.LogAttrs does for every line.
-	rec := slog.NewRecord(time.Now(), slog.LevelInfo, "request", 0)
+	end := time.Now()
+	rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
 	rec.AddAttrs(
 		slog.String("method", r.Method),
 		slog.String("path", path),
 		slog.Int("status", req.status),
-		slog.Duration("duration", time.Since(start)),
+		slog.Duration("duration", end.Sub(start)),
 	)
 	if req.domain != "" {
 		rec.AddAttrs(slog.String("domain", req.domain))

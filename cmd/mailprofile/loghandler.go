@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -20,10 +21,41 @@ type logHandler struct {
 	level  slog.Leveler
 	prefix []byte // attrs from WithAttrs, formatted
 	group  string // "a.b." from WithGroup
+	clock  *clock
 }
 
 func newLogHandler(w io.Writer, level slog.Leveler) *logHandler {
-	return &logHandler{mu: new(sync.Mutex), w: w, level: level}
+	return &logHandler{mu: new(sync.Mutex), w: w, level: level, clock: new(clock)}
+}
+
+// clock formats times as slog.TextHandler does, keeping the formatted
+// second so that a busy server formats it once a second, not once a line.
+type clock struct {
+	last atomic.Pointer[second]
+}
+
+type second struct {
+	unix   int64
+	zone   int    // offset in seconds
+	prefix []byte // "2006-01-02T15:04:05"
+	suffix []byte // "Z07:00"
+}
+
+func (c *clock) append(buf []byte, t time.Time) []byte {
+	_, offset := t.Zone()
+	s := c.last.Load()
+	if s == nil || s.unix != t.Unix() || s.zone != offset {
+		s = &second{
+			unix: t.Unix(), zone: offset,
+			prefix: t.AppendFormat(nil, "2006-01-02T15:04:05"),
+			suffix: t.AppendFormat(nil, "Z07:00"),
+		}
+		c.last.Store(s)
+	}
+	buf = append(buf, s.prefix...)
+	ms := t.Nanosecond() / 1e6
+	buf = append(buf, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+	return append(buf, s.suffix...)
 }
 
 var logBufs = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
@@ -35,7 +67,7 @@ func (h *logHandler) Handle(_ context.Context, r slog.Record) error {
 	buf := (*bp)[:0]
 	if !r.Time.IsZero() {
 		buf = append(buf, "time="...)
-		buf = r.Time.AppendFormat(buf, "2006-01-02T15:04:05.000Z07:00")
+		buf = h.clock.append(buf, r.Time)
 		buf = append(buf, ' ')
 	}
 	buf = append(buf, "level="...)
@@ -102,7 +134,7 @@ func appendAttr(buf []byte, group string, a slog.Attr) []byte {
 	case slog.KindBool:
 		return strconv.AppendBool(buf, v.Bool())
 	case slog.KindDuration:
-		return append(buf, v.Duration().String()...)
+		return appendDuration(buf, v.Duration())
 	case slog.KindTime:
 		return v.Time().AppendFormat(buf, time.RFC3339Nano)
 	}
@@ -131,4 +163,33 @@ func appendLogString(buf []byte, s string) []byte {
 		i += size
 	}
 	return append(buf, s...)
+}
+
+// appendDuration writes d as time.Duration.String does, without the
+// allocation, for the durations a request takes; longer ones go through
+// String.
+func appendDuration(buf []byte, d time.Duration) []byte {
+	var unit string
+	var div int64
+	switch {
+	case d <= 0 || d >= time.Second:
+		return append(buf, d.String()...)
+	case d < time.Microsecond:
+		return append(strconv.AppendInt(buf, int64(d), 10), "ns"...)
+	case d < time.Millisecond:
+		unit, div = "µs", 1e3
+	default:
+		unit, div = "ms", 1e6
+	}
+	n := int64(d)
+	buf = strconv.AppendInt(buf, n/div, 10)
+	if frac := n % div; frac != 0 {
+		var tmp [20]byte
+		digits := strconv.AppendInt(tmp[:0], frac+div, 10)[1:] // zero-padded
+		for digits[len(digits)-1] == '0' {
+			digits = digits[:len(digits)-1]
+		}
+		buf = append(append(buf, '.'), digits...)
+	}
+	return append(buf, unit...)
 }
