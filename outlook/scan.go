@@ -154,7 +154,8 @@ func skipSpace(b []byte, i int) int {
 }
 
 // scanName reads an XML name of ASCII letters, digits, '_', '-', '.' and
-// ':' that does not start with a digit, '-' or '.'.
+// ':' that does not start with a digit, '-' or '.'. A name with more than
+// one ':', which encoding/xml refuses, reads as "" (give up).
 func scanName(b []byte, i int) (string, int) {
 	j := i
 	for j < len(b) {
@@ -165,6 +166,9 @@ func scanName(b []byte, i int) (string, int) {
 			continue
 		}
 		break
+	}
+	if bytes.Count(b[i:j], []byte(":")) > 1 {
+		return "", j
 	}
 	return string(b[i:j]), j
 }
