@@ -173,9 +173,10 @@ func scanName(b []byte, i int) (string, int) {
 	return string(b[i:j]), j
 }
 
-// unescape resolves XML's five entities and character references in text.
+// unescape resolves XML's five entities and character references in text,
+// and turns line ends ("\r\n" and a lone "\r") into "\n" as XML does.
 func unescape(b []byte) ([]byte, bool) {
-	if bytes.IndexByte(b, '&') < 0 {
+	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '\r') < 0 {
 		if bytes.Contains(b, []byte("]]>")) {
 			return nil, false
 		}
@@ -183,6 +184,13 @@ func unescape(b []byte) ([]byte, bool) {
 	}
 	out := make([]byte, 0, len(b))
 	for i := 0; i < len(b); i++ {
+		if b[i] == '\r' {
+			if i+1 < len(b) && b[i+1] == '\n' {
+				continue // the "\n" follows
+			}
+			out = append(out, '\n')
+			continue
+		}
 		if b[i] != '&' {
 			out = append(out, b[i])
 			continue
@@ -214,8 +222,8 @@ func unescape(b []byte) ([]byte, bool) {
 			default:
 				return nil, false
 			}
-			if err != nil || n >= 0x80 || n < 0x20 && n != '\t' && n != '\n' && n != '\r' {
-				return nil, false // only ASCII character references here
+			if err != nil || n >= 0x80 || n < 0x20 && n != '\t' && n != '\n' {
+				return nil, false // only ASCII character references here, and no CR
 			}
 			out = append(out, byte(n))
 		}
