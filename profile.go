@@ -111,10 +111,7 @@ func (p *Profile) resolve(servers []Server) []Server {
 	if p.Account == nil {
 		return out
 	}
-	override := p.Account.Usernames[p.Set.Name]
-	if override == "" {
-		override = p.Account.Usernames[""]
-	}
+	override := p.Account.UsernameOn(p.Set.Name)
 	for i := range out {
 		if out[i].Auth == AuthNone {
 			continue

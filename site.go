@@ -3,6 +3,7 @@ package mailprofile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -192,15 +193,17 @@ type Account struct {
 
 // HasSet reports whether a has an account on the set named name.
 func (a *Account) HasSet(name string) bool {
-	if a.Sets == nil {
-		return true
+	return a.Sets == nil || slices.Contains(a.Sets, name)
+}
+
+// UsernameOn is the login that a overrides on the set named name: its
+// override for that set, else its override for every set, else "" (the
+// servers' templates apply).
+func (a *Account) UsernameOn(name string) string {
+	if u := a.Usernames[name]; u != "" {
+		return u
 	}
-	for _, s := range a.Sets {
-		if s == name {
-			return true
-		}
-	}
-	return false
+	return a.Usernames[""]
 }
 
 // Set returns the set named name, or nil.

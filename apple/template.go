@@ -2,7 +2,6 @@ package apple
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/mailprofile/mailprofile"
 )
@@ -128,7 +127,7 @@ func (t *Template) Generate(addr string) ([]byte, error) {
 		return Generate([]*mailprofile.Profile{p}, &t.opts)
 	}
 	key := addr + "\x00" + t.set.Name + "\x00" + t.host
-	local := addr[:strings.LastIndexByte(addr, '@')]
+	local := localPartOf(addr)
 	id := identifierFor(t.site.Domain, t.set.Name, local, key)
 	buf := make([]byte, 0, 4096)
 	for _, pt := range t.parts {

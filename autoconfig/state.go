@@ -82,7 +82,7 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 		out.noApple = err
 	}
 	err = s.EachAccount(func(a *mailprofile.Account) error {
-		if !a.HasSet(set.Name) || a.Usernames[set.Name] == "" && a.Usernames[""] == "" {
+		if !a.HasSet(set.Name) || a.UsernameOn(set.Name) == "" {
 			return nil
 		}
 		p, err := s.Profile(set.Name, a)

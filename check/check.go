@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,7 +102,7 @@ func Run(ctx context.Context, site *mailprofile.Site, opts *Options) []Result {
 	}
 	var jobs []job
 	for _, set := range site.Sets {
-		if o.Sets != nil && !contains(o.Sets, set.Name) {
+		if o.Sets != nil && !slices.Contains(o.Sets, set.Name) {
 			continue
 		}
 		for _, srv := range append(append([]mailprofile.Server{}, set.Incoming...), set.Outgoing...) {
@@ -123,15 +124,6 @@ func Run(ctx context.Context, site *mailprofile.Site, opts *Options) []Result {
 		all = append(all, r...)
 	}
 	return all
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Failed reports whether any result is a FAIL.

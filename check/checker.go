@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -367,7 +368,7 @@ func (c *checker) auth(mechs []string) {
 		return
 	}
 	for _, m := range mechs {
-		if contains(accepted[c.srv.Auth], m) {
+		if slices.Contains(accepted[c.srv.Auth], m) {
 			c.add("auth", OK, fmt.Sprintf("offers %s for %s", m, string(c.srv.Auth)), "")
 			return
 		}

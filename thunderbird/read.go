@@ -84,11 +84,10 @@ func Read(data []byte, setName string) (*mailprofile.Site, []string, error) {
 	if site.Organization == site.Domain || site.Organization == mailprofile.UnicodeAddress("@" + site.Domain)[1:] {
 		site.Organization = ""
 	}
-	for i := range set.Incoming {
-		set.Incoming[i].Host = strings.ReplaceAll(set.Incoming[i].Host, mailprofile.PlaceholderDomain, site.Domain)
-	}
-	for i := range set.Outgoing {
-		set.Outgoing[i].Host = strings.ReplaceAll(set.Outgoing[i].Host, mailprofile.PlaceholderDomain, site.Domain)
+	for _, servers := range [][]mailprofile.Server{set.Incoming, set.Outgoing} {
+		for i := range servers {
+			servers[i].Host = strings.ReplaceAll(servers[i].Host, mailprofile.PlaceholderDomain, site.Domain)
+		}
 	}
 	for _, s := range append(append([]mailprofile.Server{}, set.Incoming...), set.Outgoing...) {
 		if s.Security == mailprofile.SecurityNone {
