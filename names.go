@@ -125,6 +125,9 @@ func normalizeAddress(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%q is not an email address (domain %v)", addr, err)
 	}
+	if d == domain {
+		return addr, nil // already normal: no copy
+	}
 	return local + "@" + d, nil
 }
 

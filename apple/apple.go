@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/mailprofile/mailprofile"
 )
@@ -299,18 +300,24 @@ func localPartOf(addr string) string {
 
 // idPart keeps the characters that are safe in a reverse-DNS identifier.
 func idPart(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
+	return string(appendIDPart(nil, s))
+}
+
+// appendIDPart appends idPart(s) to dst.
+func appendIDPart(dst []byte, s string) []byte {
+	start := len(dst)
+	for _, r := range s {
+		r = unicode.ToLower(r)
 		if 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' {
-			b.WriteRune(r)
+			dst = append(dst, byte(r))
 		} else {
-			b.WriteByte('-')
+			dst = append(dst, '-')
 		}
 	}
-	if b.Len() == 0 {
-		return "x"
+	if len(dst) == start {
+		dst = append(dst, 'x')
 	}
-	return b.String()
+	return dst
 }
 
 func reverseDomain(domain string) string {
@@ -320,8 +327,14 @@ func reverseDomain(domain string) string {
 }
 
 func digest(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:8])
+	return string(appendDigest(nil, []byte(s)))
+}
+
+// appendDigest appends the digest of key: the first 8 bytes of its SHA-256,
+// in hex.
+func appendDigest(dst, key []byte) []byte {
+	sum := sha256.Sum256(key)
+	return hex.AppendEncode(dst, sum[:8])
 }
 
 // namespace is the UUID namespace of mailprofile's name-based UUIDs: a fixed
@@ -332,15 +345,19 @@ var namespace = [16]byte{0x5c, 0x3b, 0x1e, 0x6a, 0x8d, 0x2f, 0x4b, 0x57, 0x9a, 0
 // uuid5 returns the RFC 9562 version 5 (SHA-1, name-based) UUID of name, in
 // upper case as Apple's tools write them.
 func uuid5(name string) string {
-	h := sha1.New()
-	h.Write(namespace[:])
-	h.Write([]byte(name))
-	var sum [sha1.Size]byte
-	u := h.Sum(sum[:0])[:16]
+	var out [36]byte
+	formatUUID5(&out, append(namespace[:len(namespace):len(namespace)], name...))
+	return string(out[:])
+}
+
+// formatUUID5 writes to out the version 5 UUID whose SHA-1 input is
+// namespaced: the namespace's 16 bytes, then the name.
+func formatUUID5(out *[36]byte, namespaced []byte) {
+	sum := sha1.Sum(namespaced)
+	u := sum[:16]
 	u[6] = u[6]&0x0f | 0x50
 	u[8] = u[8]&0x3f | 0x80
 	const digits = "0123456789ABCDEF"
-	var out [36]byte
 	j := 0
 	for i, b := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -350,7 +367,6 @@ func uuid5(name string) string {
 		out[j], out[j+1] = digits[b>>4], digits[b&0x0f]
 		j += 2
 	}
-	return string(out[:])
 }
 
 // summary is one line of the profile's description: the account and the

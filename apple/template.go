@@ -2,6 +2,8 @@ package apple
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
 
 	"github.com/mailprofile/mailprofile"
 )
@@ -23,7 +25,13 @@ type Template struct {
 
 	// sameLogin is whether the stand-in's incoming and outgoing logins
 	// were equal; an address for which this differs is generated in full.
-	sameLogin bool
+	// loginsAlike is whether their templates are the same, so that this
+	// holds for every address.
+	sameLogin, loginsAlike bool
+
+	idPrefix      string // the identifier up to idPart(local part)
+	unicodeDomain string // the domain as people read it
+	size          int    // bytes of literal text
 
 	opts Options
 }
@@ -94,6 +102,9 @@ func NewTemplate(site *mailprofile.Site, set string, opts *Options) (*Template, 
 		return nil, err
 	}
 	t.inLogin, t.outLogin = tin.Username, tout.Username
+	t.loginsAlike = t.inLogin == t.outLogin
+	t.idPrefix = reverseDomain(site.Domain) + ".mailprofile." + idPart(p.Set.Name) + "."
+	t.unicodeDomain = mailprofile.UnicodeAddress(addr)[len(standIn)+1:]
 	for len(doc) > 0 {
 		at, which, size := -1, slotNone, 0
 		for _, n := range needles {
@@ -103,9 +114,11 @@ func NewTemplate(site *mailprofile.Site, set string, opts *Options) (*Template, 
 		}
 		if at < 0 {
 			t.parts = append(t.parts, part{literal: doc})
+			t.size += len(doc)
 			break
 		}
 		t.parts = append(t.parts, part{literal: doc[:at], slot: which})
+		t.size += at
 		doc = doc[at+size:]
 	}
 	return t, nil
@@ -114,41 +127,89 @@ func NewTemplate(site *mailprofile.Site, set string, opts *Options) (*Template, 
 // Generate returns the profile for addr, which must be a normalised address
 // (mailprofile.ParseAddress) in the template's domain.
 func (t *Template) Generate(addr string) ([]byte, error) {
-	// Whether the device is told to ask once for both passwords depends
-	// on the logins: rarely, an address makes them equal or different
-	// where the stand-in did not. Such an address is made in full.
-	in := mailprofile.ExpandUsername(t.inLogin, addr)
-	out := mailprofile.ExpandUsername(t.outLogin, addr) // "" stays "": no login for sending
-	if (in == out) != t.sameLogin {
-		p, err := t.site.Profile(t.set.Name, &mailprofile.Account{Address: addr})
-		if err != nil {
-			return nil, err
-		}
-		return Generate([]*mailprofile.Profile{p}, &t.opts)
+	return t.Append(make([]byte, 0, t.size+256), addr)
+}
+
+// Append appends the profile for addr to dst and returns the extended
+// slice, as Generate would make it. With a dst of enough capacity, an
+// unsigned profile is made without allocating: the served endpoint passes
+// a buffer it reuses.
+func (t *Template) Append(dst []byte, addr string) ([]byte, error) {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 || !strings.EqualFold(addr[at+1:], t.site.Domain) {
+		return nil, fmt.Errorf("apple: %q is not an address of %s", addr, t.site.Domain)
 	}
-	key := addr + "\x00" + t.set.Name + "\x00" + t.host
-	local := localPartOf(addr)
-	id := identifierFor(t.site.Domain, t.set.Name, local, key)
-	buf := make([]byte, 0, 4096)
+	// Whether the device is told to ask once for both passwords depends
+	// on the logins: when their templates differ, an address may rarely
+	// make them equal, or different, where the stand-in did not. Such an
+	// address is made in full.
+	if !t.loginsAlike {
+		in := mailprofile.ExpandUsername(t.inLogin, addr)
+		out := mailprofile.ExpandUsername(t.outLogin, addr) // "" stays "": no login for sending
+		if (in == out) != t.sameLogin {
+			p, err := t.site.Profile(t.set.Name, &mailprofile.Account{Address: addr})
+			if err != nil {
+				return nil, err
+			}
+			doc, err := Generate([]*mailprofile.Profile{p}, &t.opts)
+			return append(dst, doc...), err
+		}
+	}
+	local := addr[:at]
+
+	// The identifier, and the names the UUIDs are made from, in one
+	// buffer on the stack: namespace, identifier, ".mail".
+	var idBuf [512]byte
+	name := append(idBuf[:0], namespace[:]...)
+	name = append(name, t.idPrefix...)
+	tail := len(name) // where idPart(local part) + "." + digest starts
+	name = appendIDPart(name, local)
+	name = append(name, '.')
+	name = t.appendDigest(name, addr)
+	idEnd := len(name)
+	name = append(name, ".mail"...)
+	var profileUUID, payloadUUID [36]byte
+	formatUUID5(&profileUUID, name[:idEnd])
+	formatUUID5(&payloadUUID, name)
+
+	start := len(dst)
 	for _, pt := range t.parts {
-		buf = append(buf, pt.literal...)
+		dst = append(dst, pt.literal...)
 		switch pt.slot {
 		case slotAddress:
-			buf = appendEscaped(buf, addr)
+			dst = appendEscaped(dst, addr)
 		case slotUnicode:
-			buf = appendEscaped(buf, mailprofile.UnicodeAddress(addr))
+			dst = appendEscaped(dst, local)
+			dst = append(dst, '@')
+			dst = appendEscaped(dst, t.unicodeDomain)
 		case slotLocal:
-			buf = appendEscaped(buf, local)
+			dst = appendEscaped(dst, local)
 		case slotIdentifier:
-			buf = appendEscaped(buf, idPart(local)+"."+digest(key))
+			dst = append(dst, name[tail:idEnd]...) // idPart and digest: nothing to escape
 		case slotProfileUUID:
-			buf = append(buf, uuid5(id)...)
+			dst = append(dst, profileUUID[:]...)
 		case slotPayloadUUID:
-			buf = append(buf, uuid5(id+".mail")...)
+			dst = append(dst, payloadUUID[:]...)
 		}
 	}
 	if t.opts.Signer != nil {
-		return t.opts.Signer.Sign(buf)
+		signed, err := t.opts.Signer.Sign(dst[start:])
+		if err != nil {
+			return nil, err
+		}
+		return append(dst[:start], signed...), nil
 	}
-	return buf, nil
+	return dst, nil
+}
+
+// appendDigest appends the digest of the key that identifies addr's
+// account on the template's set and host (see identifier).
+func (t *Template) appendDigest(dst []byte, addr string) []byte {
+	var keyBuf [512]byte
+	key := append(keyBuf[:0], addr...)
+	key = append(key, 0)
+	key = append(key, t.set.Name...)
+	key = append(key, 0)
+	key = append(key, t.host...)
+	return appendDigest(dst, key)
 }

@@ -62,3 +62,30 @@ servers:
 	_, err = apple.NewTemplate(site, "nope", nil)
 	assert.ErrorIs(t, err, mailprofile.ErrUnknownSet)
 }
+
+// TestTemplateAppend checks that Append adds to what dst holds, makes an
+// unsigned profile without allocating when dst has room, and refuses an
+// address of another domain.
+func TestTemplateAppend(t *testing.T) {
+	site, err := mailprofile.Load("../examples/migration.yaml")
+	require.NoError(t, err)
+	tmpl, err := apple.NewTemplate(site, "", nil)
+	require.NoError(t, err)
+	want, err := tmpl.Generate("yamada@example.co.jp")
+	require.NoError(t, err)
+
+	got, err := tmpl.Append([]byte("prefix"), "yamada@example.co.jp")
+	require.NoError(t, err)
+	assert.Equal(t, "prefix"+string(want), string(got))
+
+	buf := make([]byte, 0, 2*len(want))
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := tmpl.Append(buf[:0], "yamada@example.co.jp"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs)
+
+	_, err = tmpl.Append(nil, "yamada@example.com")
+	assert.ErrorContains(t, err, "not an address of example.co.jp")
+}

@@ -293,6 +293,27 @@ func TestAutodiscoverJSON(t *testing.T) {
 	assert.Equal(t, 404, get(t, srv.URL+"/autodiscover/autodiscover.json?Email=a%40unknown.example&Protocol=AutodiscoverV1").status)
 }
 
+// TestAutodiscoverJSONHost checks the URL made from the Host header: the
+// port goes, an IPv6 address keeps its brackets, the name is lower-cased
+// and loses a final dot.
+func TestAutodiscoverJSONHost(t *testing.T) {
+	srv, _ := serve(t, nil)
+	tests := []struct{ host, want string }{
+		{"autodiscover.example.co.jp", "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"},
+		{"AutoDiscover.Example.CO.JP.:8443", "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"},
+		{"[2001:db8::1]:8080", "https://[2001:db8::1]/autodiscover/autodiscover.xml"},
+		{"[2001:db8::1]", "https://[2001:db8::1]/autodiscover/autodiscover.xml"},
+		{"192.0.2.1:80", "https://192.0.2.1/autodiscover/autodiscover.xml"},
+	}
+	for _, tt := range tests {
+		resp := get(t, srv.URL+"/autodiscover/autodiscover.json?Email=yamada%40example.co.jp&Protocol=AutodiscoverV1", "Host", tt.host)
+		require.Equal(t, 200, resp.status, tt.host)
+		var got map[string]string
+		require.NoError(t, json.Unmarshal([]byte(resp.body), &got), tt.host)
+		assert.Equal(t, tt.want, got["Url"], tt.host)
+	}
+}
+
 func TestApple(t *testing.T) {
 	srv, _ := serve(t, nil)
 	_, _, yamada := expected(t, "yamada@example.co.jp")

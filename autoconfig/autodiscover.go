@@ -79,12 +79,11 @@ func (h *Handler) poxError(w http.ResponseWriter, status int, code outlook.Error
 // (or /autodiscover/autodiscover.json/v1.0/ADDRESS?Protocol=…) with the URL
 // of the POX endpoint, which is all it can offer for IMAP and POP3.
 func (h *Handler) autodiscoverJSON(w *request, r *http.Request, st *state) {
-	q := r.URL.Query()
-	email := q.Get("Email")
+	email := queryValue(r.URL.RawQuery, "Email")
 	if rest, ok := cutPrefixFold(r.URL.Path, "/autodiscover/autodiscover.json/v1.0/"); ok && email == "" {
 		email = rest
 	}
-	protocol := q.Get("Protocol")
+	protocol := queryValue(r.URL.RawQuery, "Protocol")
 	if !strings.EqualFold(protocol, "AutodiscoverV1") {
 		writeJSON(w, http.StatusBadRequest, map[string]string{
 			"ErrorCode":    "InvalidProtocol",
@@ -104,13 +103,26 @@ func (h *Handler) autodiscoverJSON(w *request, r *http.Request, st *state) {
 	}
 	// The one answer, written by hand: json.Marshal of a map costs more
 	// than the rest of the request.
-	body := make([]byte, 0, 128)
-	body = append(body, `{"Protocol":"AutodiscoverV1","Url":`...)
-	url, _ := json.Marshal("https://" + h.host(r) + "/autodiscover/autodiscover.xml") // a string always encodes
-	body = append(body, url...)
-	body = append(body, '}')
+	buf := bufPool.Get().(*[]byte)
+	body := append((*buf)[:0], `{"Protocol":"AutodiscoverV1","Url":"https://`...)
+	body = appendJSONText(body, h.host(r))
+	body = append(body, `/autodiscover/autodiscover.xml"}`...)
 	setBody(w, hdrJSON, len(body))
 	w.Write(body)
+	*buf = body
+	bufPool.Put(buf)
+}
+
+// appendJSONText appends s as the inside of a JSON string, escaped as
+// encoding/json escapes it.
+func appendJSONText(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s) // a string always encodes
+			return append(dst, quoted[1:len(quoted)-1]...)
+		}
+	}
+	return append(dst, s...)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v map[string]string) {

@@ -4,7 +4,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -241,11 +240,12 @@ func (h *Handler) hostPort(r *http.Request) string {
 }
 
 // host is the host name the client asked for, without a port, in lower
-// case.
+// case: what goes between "https://" and the path of a URL (an IPv6
+// address keeps its brackets).
 func (h *Handler) host(r *http.Request) string {
 	host := h.hostPort(r)
-	if hp, _, err := net.SplitHostPort(host); err == nil {
-		host = hp
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i] // a port, not part of an IPv6 address in brackets
 	}
 	return strings.ToLower(strings.TrimSuffix(host, "."))
 }

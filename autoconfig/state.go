@@ -24,8 +24,9 @@ type site struct {
 	thunderbird []byte   // the domain's file, user names as placeholders
 	outlook     template // the Autodiscover response, user names as placeholders
 
-	apple     *apple.Template // nil when the set cannot be given as a profile
-	appleOpts *apple.Options
+	apple         *apple.Template // nil when the set cannot be given as a profile
+	appleOpts     *apple.Options
+	unicodeDomain string // the domain as people read it, for file names
 
 	// noOutlook and noApple say why the set cannot be given in those
 	// formats (OAuth2 logins); their endpoints then answer 404.
@@ -70,6 +71,7 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 		return nil, err
 	}
 	out := &site{site: s, set: set, personal: make(map[string]*personal), appleOpts: appleOpts}
+	out.unicodeDomain = strings.TrimPrefix(mailprofile.UnicodeAddress("@"+s.Domain), "@")
 	if out.thunderbird, err = thunderbird.Generate(tmpl, nil); err != nil {
 		return nil, err
 	}
@@ -107,17 +109,18 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 	return out, nil
 }
 
-// appleProfile makes the profile for addr: from the account when it
-// overrides its user name, otherwise from the template, as for anybody
+// appleProfile appends the profile for addr to dst: from the account when
+// it overrides its user name, otherwise from the template, as for anybody
 // else.
-func (s *site) appleProfile(addr string) ([]byte, error) {
+func (s *site) appleProfile(dst []byte, addr string) ([]byte, error) {
 	p := s.personal[strings.ToLower(addr)]
 	if p == nil {
-		return s.apple.Generate(addr)
+		return s.apple.Append(dst, addr)
 	}
 	prof, err := s.site.Profile(s.set.Name, p.account)
 	if err != nil {
 		return nil, err
 	}
-	return apple.Generate([]*mailprofile.Profile{prof}, s.appleOpts)
+	doc, err := apple.Generate([]*mailprofile.Profile{prof}, s.appleOpts)
+	return append(dst, doc...), err
 }

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"sync"
 )
 
 // Request is a POX Autodiscover request as a client sends it.
@@ -45,53 +45,127 @@ const MaxRequestSize = 64 << 10
 // a small scanner; anything else goes through encoding/xml, which decides.
 // The two agree wherever the scanner answers (a fuzz test checks this).
 func ParseRequest(r io.Reader) (*Request, error) {
-	body, err := io.ReadAll(io.LimitReader(r, MaxRequestSize+1))
+	bp := bodyBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledBody {
+			bodyBufs.Put(bp)
+		}
+	}()
+	body, err := readBody((*bp)[:0], r)
+	*bp = body
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformedRequest, err)
+		return nil, err
 	}
-	if len(body) > MaxRequestSize {
-		return nil, fmt.Errorf("%w: %w: larger than %d bytes", ErrMalformedRequest, ErrRequestTooLarge, MaxRequestSize)
-	}
+	// Nothing returned refers to body: the fields are copies.
 	if req, ok := scanRequest(body); ok {
 		return req, nil
 	}
 	return decodeRequest(body)
 }
 
-// collector picks the fields out of the element events of a request.
+// bodyBufs holds the buffers requests are read into; one grown past
+// maxPooledBody by a large request is left to the garbage collector.
+var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+const maxPooledBody = 16 << 10
+
+// readBody appends r's bytes to buf, up to MaxRequestSize.
+func readBody(buf []byte, r io.Reader) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)] // grow
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxRequestSize {
+			return buf, fmt.Errorf("%w: %w: larger than %d bytes", ErrMalformedRequest, ErrRequestTooLarge, MaxRequestSize)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, fmt.Errorf("%w: %w", ErrMalformedRequest, err)
+		}
+	}
+}
+
+// element is what the collector knows an element as, by its local name.
+type element uint8
+
+const (
+	elementOther element = iota
+	elementAutodiscover
+	elementRequest
+	elementEMailAddress
+	elementLegacyDN
+	elementSchema
+)
+
+func elementOf(local []byte) element {
+	switch string(local) {
+	case "Autodiscover":
+		return elementAutodiscover
+	case "Request":
+		return elementRequest
+	case "EMailAddress":
+		return elementEMailAddress
+	case "LegacyDN":
+		return elementLegacyDN
+	case "AcceptableResponseSchema":
+		return elementSchema
+	}
+	return elementOther
+}
+
+// collector picks the fields out of the element events of a request. Only
+// the first three levels matter: Autodiscover, Request and its fields.
 type collector struct {
 	req   Request
-	path  []string // local names of the open elements
+	depth int        // elements open
+	open  [3]element // the first three of them
 	text  []byte
 	found bool
 	err   error
 }
 
-func (c *collector) start(local string) {
-	if len(c.path) == 0 && local != "Autodiscover" && c.err == nil {
+func (c *collector) start(local []byte) {
+	e := elementOf(local)
+	if c.depth == 0 && e != elementAutodiscover && c.err == nil {
 		c.err = fmt.Errorf("%w: the root element is %s, not Autodiscover", ErrMalformedRequest, local)
 	}
-	c.path = append(c.path, local)
+	if c.depth < len(c.open) {
+		c.open[c.depth] = e
+	}
+	c.depth++
 	c.text = c.text[:0]
 }
 
 func (c *collector) end() {
-	if len(c.path) == 3 && c.path[1] == "Request" {
-		v := strings.TrimSpace(string(c.text))
-		switch c.path[2] {
-		case "EMailAddress":
-			c.req.EMailAddress = v
-		case "LegacyDN":
-			c.req.LegacyDN = v
-		case "AcceptableResponseSchema":
-			c.req.AcceptableResponseSchema = v
+	if c.depth == 3 && c.open[1] == elementRequest {
+		switch c.open[2] {
+		case elementEMailAddress:
+			c.req.EMailAddress = c.value()
+		case elementLegacyDN:
+			c.req.LegacyDN = c.value()
+		case elementSchema:
+			c.req.AcceptableResponseSchema = c.value()
 		}
 	}
-	if len(c.path) == 2 && c.path[1] == "Request" {
+	if c.depth == 2 && c.open[1] == elementRequest {
 		c.found = true
 	}
-	c.path = c.path[:len(c.path)-1]
+	c.depth--
 	c.text = c.text[:0]
+}
+
+// value is the text of the element ending, trimmed; the schema every
+// client asks for is not copied.
+func (c *collector) value() string {
+	v := bytes.TrimSpace(c.text)
+	if string(v) == NamespaceOutlookResponse {
+		return NamespaceOutlookResponse
+	}
+	return string(v)
 }
 
 func (c *collector) result() (*Request, error) {
@@ -125,7 +199,7 @@ func decodeRequest(body []byte) (*Request, error) {
 		case xml.Directive:
 			return nil, fmt.Errorf("%w: document type declarations are not accepted", ErrMalformedRequest)
 		case xml.StartElement:
-			c.start(t.Name.Local)
+			c.start([]byte(t.Name.Local))
 		case xml.CharData:
 			c.text = append(c.text, t...)
 		case xml.EndElement:

@@ -26,9 +26,10 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 		i += end + 2
 	}
 	var (
-		c     collector
-		stack []string // qualified names of the open elements
-		done  bool     // the root element has closed
+		c        collector
+		stackBuf [8][]byte
+		stack    = stackBuf[:0] // qualified names of the open elements
+		done     bool           // the root element has closed
 	)
 	for i < len(b) {
 		if b[i] != '<' {
@@ -40,7 +41,7 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 			if !ok || len(stack) == 0 && len(bytes.TrimSpace(text)) > 0 {
 				return nil, false
 			}
-			c.text = append(c.text, text...)
+			c.text = text // the one run of text since the last tag: no copy
 			i = j
 			continue
 		}
@@ -53,7 +54,7 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 		case '/':
 			name, j := scanName(b, i+2)
 			j = skipSpace(b, j)
-			if name == "" || j >= len(b) || b[j] != '>' || len(stack) == 0 || stack[len(stack)-1] != name {
+			if len(name) == 0 || j >= len(b) || b[j] != '>' || len(stack) == 0 || !bytes.Equal(stack[len(stack)-1], name) {
 				return nil, false
 			}
 			stack = stack[:len(stack)-1]
@@ -62,10 +63,11 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 			i = j + 1
 		default:
 			name, j := scanName(b, i+1)
-			if name == "" {
+			if len(name) == 0 {
 				return nil, false
 			}
-			var seen [][]byte
+			var seenBuf [4][]byte
+			seen := seenBuf[:0]
 			for {
 				k := skipSpace(b, j)
 				if k >= len(b) {
@@ -80,7 +82,7 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 				}
 				attr, k2 := scanName(b, k)
 				k2 = skipSpace(b, k2)
-				if attr == "" || k2+1 >= len(b) || b[k2] != '=' {
+				if len(attr) == 0 || k2+1 >= len(b) || b[k2] != '=' {
 					return nil, false
 				}
 				k2 = skipSpace(b, k2+1)
@@ -97,18 +99,18 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 					return nil, false
 				}
 				for _, s := range seen {
-					if string(s) == attr {
+					if bytes.Equal(s, attr) {
 						return nil, false // a repeated attribute
 					}
 				}
-				seen = append(seen, []byte(attr))
+				seen = append(seen, attr)
 				j = k2 + 1 + end + 1
 			}
 			local := name
-			if k := bytes.LastIndexByte([]byte(name), ':'); k >= 0 {
+			if k := bytes.LastIndexByte(name, ':'); k >= 0 {
 				local = name[k+1:]
 			}
-			if local == "" || name[0] == ':' {
+			if len(local) == 0 || name[0] == ':' {
 				return nil, false
 			}
 			c.start(local)
@@ -155,8 +157,8 @@ func skipSpace(b []byte, i int) int {
 
 // scanName reads an XML name of ASCII letters, digits, '_', '-', '.' and
 // ':' that does not start with a digit, '-' or '.'. A name with more than
-// one ':', which encoding/xml refuses, reads as "" (give up).
-func scanName(b []byte, i int) (string, int) {
+// one ':', which encoding/xml refuses, reads as empty (give up).
+func scanName(b []byte, i int) ([]byte, int) {
 	j := i
 	for j < len(b) {
 		c := b[j]
@@ -168,9 +170,9 @@ func scanName(b []byte, i int) (string, int) {
 		break
 	}
 	if bytes.Count(b[i:j], []byte(":")) > 1 {
-		return "", j
+		return nil, j
 	}
-	return string(b[i:j]), j
+	return b[i:j], j
 }
 
 // unescape resolves XML's five entities and character references in text,
