@@ -8,14 +8,15 @@
 # Target (issue 3): each endpoint at least 0.9x the fixed server's
 # requests/s, p99 at most 1.2x its p99, memory flat over the soak.
 #
-#   bench/serve.sh                 # 10 s per endpoint, 60 s soak
-#   DURATION=5s SOAK=20 bench/serve.sh
+#   bench/serve.sh                 # 3 rounds of 10 s per row, 60 s soak
+#   ROUNDS=5 DURATION=5s SOAK=20 bench/serve.sh
 #
 # Needs wrk (apt-get install wrk). Only loopback addresses are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 duration=${DURATION:-10s}
+rounds=${ROUNDS:-3}
 soak=${SOAK:-60}
 threads=${THREADS:-2}
 conns=${CONNS:-64}
@@ -49,11 +50,11 @@ wrk.body = [[<?xml version="1.0" encoding="utf-8"?>
 <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>yamada@example.co.jp</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>]]
 LUA
 
-# run NAME URL [LUA]: prints requests/s and p99 (ms).
+# run URL [LUA]: prints requests/s and p99 (ms) of one wrk run.
 run() {
   local script=()
-  [ -n "${3:-}" ] && script=(-s "$3")
-  wrk -t"$threads" -c"$conns" -d"$duration" --latency "${script[@]}" "$2" > "$work/out"
+  [ -n "${2:-}" ] && script=(-s "$2")
+  wrk -t"$threads" -c"$conns" -d"$duration" --latency "${script[@]}" "$1" > "$work/out"
   local rps p99
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$work/out")
@@ -61,22 +62,49 @@ run() {
   echo "$rps $p99"
 }
 
+# Each round runs every row once, the fixed server first; rows are compared
+# by their medians over the rounds, which the machine's drift and wrk's
+# noise (several per cent between runs) move less than single runs.
+names=(fixed-bytes thunderbird autodiscover-xml autodiscover-json apple healthz fixed-bytes-post)
+urls=(
+  http://127.0.0.1:18081/
+  "http://127.0.0.1:18080/mail/config-v1.1.xml?emailaddress=yamada%40example.co.jp"
+  http://127.0.0.1:18080/autodiscover/autodiscover.xml
+  "http://127.0.0.1:18080/autodiscover/autodiscover.json?Email=yamada%40example.co.jp&Protocol=AutodiscoverV1"
+  http://127.0.0.1:18080/apple/yamada@example.co.jp.mobileconfig
+  http://127.0.0.1:18080/healthz
+  http://127.0.0.1:18081/
+)
+scripts=("" "" "$work/post.lua" "" "" "" "$work/post.lua")
+for ((round = 1; round <= rounds; round++)); do
+  for i in "${!names[@]}"; do
+    read -r rps p99 < <(run "${urls[$i]}" "${scripts[$i]}")
+    echo "${names[$i]} $rps $p99" >> "$work/results"
+  done
+  echo "round $round of $rounds done" >&2
+done
+
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+med() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$work/results" | median; }
+base_rps=$(med fixed-bytes 2); base_p99=$(med fixed-bytes 3)
+post_rps=$(med fixed-bytes-post 2); post_p99=$(med fixed-bytes-post 3)
+echo "medians of $rounds rounds, wrk -t$threads -c$conns -d$duration; x = ratio to fixed-bytes"
+echo "(autodiscover-xml is also compared with fixed-bytes answering the same POST: x-post)"
 printf '%-22s %10s %9s %8s %8s\n' endpoint req/s p99-ms "x-rps" "x-p99"
-read -r base_rps base_p99 < <(run fixed http://127.0.0.1:18081/)
-printf '%-22s %10.0f %9.2f %8s %8s\n' fixed-bytes "$base_rps" "$base_p99" 1.00 1.00
-row() {
-  read -r rps p99 < <(run "$@")
-  printf '%-22s %10.0f %9.2f %8.2f %8.2f\n' "$1" "$rps" "$p99" \
+for name in "${names[@]}"; do
+  rps=$(med "$name" 2); p99=$(med "$name" 3)
+  printf '%-22s %10.0f %9.2f %8.2f %8.2f' "$name" "$rps" "$p99" \
     "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {print a/b}')" \
     "$(awk -v a="$p99" -v b="$base_p99" 'BEGIN {print a/b}')"
-}
-row thunderbird "http://127.0.0.1:18080/mail/config-v1.1.xml?emailaddress=yamada%40example.co.jp"
-row autodiscover-xml "http://127.0.0.1:18080/autodiscover/autodiscover.xml" "$work/post.lua"
-row autodiscover-json "http://127.0.0.1:18080/autodiscover/autodiscover.json?Email=yamada%40example.co.jp&Protocol=AutodiscoverV1"
-row apple "http://127.0.0.1:18080/apple/yamada@example.co.jp.mobileconfig"
-row healthz "http://127.0.0.1:18080/healthz"
-read -r base2 _ < <(run fixed http://127.0.0.1:18081/)
-printf '%-22s %10.0f   (fixed-bytes again, to see drift)\n' fixed-bytes "$base2"
+  if [ "$name" = autodiscover-xml ]; then
+    printf '   x-post %.2f / %.2f' \
+      "$(awk -v a="$rps" -v b="$post_rps" 'BEGIN {print a/b}')" \
+      "$(awk -v a="$p99" -v b="$post_p99" 'BEGIN {print a/b}')"
+  fi
+  echo
+done
+echo "all runs (name req/s p99-ms):"
+sed 's/^/  /' "$work/results"
 
 # Soak: memory of the server while the Apple endpoint is driven.
 echo

@@ -36,17 +36,16 @@ type clock struct {
 
 type second struct {
 	unix   int64
-	zone   int    // offset in seconds
-	prefix []byte // "2006-01-02T15:04:05"
-	suffix []byte // "Z07:00"
+	loc    *time.Location // with the second, it decides the offset
+	prefix []byte         // "2006-01-02T15:04:05"
+	suffix []byte         // "Z07:00"
 }
 
 func (c *clock) append(buf []byte, t time.Time) []byte {
-	_, offset := t.Zone()
 	s := c.last.Load()
-	if s == nil || s.unix != t.Unix() || s.zone != offset {
+	if s == nil || s.unix != t.Unix() || s.loc != t.Location() {
 		s = &second{
-			unix: t.Unix(), zone: offset,
+			unix: t.Unix(), loc: t.Location(),
 			prefix: t.AppendFormat(nil, "2006-01-02T15:04:05"),
 			suffix: t.AppendFormat(nil, "Z07:00"),
 		}
@@ -80,9 +79,14 @@ func (h *logHandler) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	buf = append(buf, '\n')
-	h.mu.Lock()
-	_, err := h.w.Write(buf)
-	h.mu.Unlock()
+	var err error
+	if lw, ok := h.w.(*logWriter); ok {
+		_, err = lw.Write(buf) // it has a lock of its own
+	} else {
+		h.mu.Lock()
+		_, err = h.w.Write(buf)
+		h.mu.Unlock()
+	}
 	*bp = buf
 	logBufs.Put(bp)
 	return err
@@ -122,7 +126,11 @@ func appendAttr(buf []byte, group string, a slog.Attr) []byte {
 		return buf
 	}
 	buf = append(buf, ' ')
-	buf = appendLogString(buf, group+a.Key)
+	if group == "" {
+		buf = appendLogString(buf, a.Key)
+	} else {
+		buf = appendLogString(buf, group+a.Key)
+	}
 	buf = append(buf, '=')
 	switch v.Kind() {
 	case slog.KindString:
