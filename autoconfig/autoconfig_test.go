@@ -542,3 +542,17 @@ func TestSignedProfiles(t *testing.T) {
 		assert.Equal(t, want, string(got), addr)
 	}
 }
+
+// TestDateHeader checks the Date header the handler sets from its cached
+// second: present, in HTTP's form, and now.
+func TestDateHeader(t *testing.T) {
+	srv, _ := serve(t, nil)
+	for _, path := range []string{"/healthz", "/mail/config-v1.1.xml?emailaddress=a%40example.co.jp", "/nothing"} {
+		resp := get(t, srv.URL+path)
+		require.Len(t, resp.header.Values("Date"), 1, path)
+		date, err := http.ParseTime(resp.header.Get("Date"))
+		require.NoError(t, err, path)
+		assert.WithinDuration(t, time.Now(), date, 2*time.Second, path)
+		assert.True(t, strings.HasSuffix(resp.header.Get("Date"), " GMT"), path)
+	}
+}

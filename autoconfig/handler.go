@@ -63,6 +63,25 @@ var ErrUnknownSet = errors.New("autoconfig: a site has no such server set")
 type Handler struct {
 	opts  Options
 	state atomic.Pointer[state]
+	date  atomic.Pointer[httpDate]
+}
+
+// httpDate is the Date header of the answers made in one second.
+type httpDate struct {
+	unix  int64
+	value []string
+}
+
+// dateHeader is the Date header for an answer made at t. net/http would
+// read the clock and format the date for every answer; this formats it
+// once a second.
+func (h *Handler) dateHeader(t time.Time) []string {
+	if d := h.date.Load(); d != nil && d.unix == t.Unix() {
+		return d.value
+	}
+	d := &httpDate{unix: t.Unix(), value: []string{t.UTC().Format(http.TimeFormat)}}
+	h.date.Store(d)
+	return d.value
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -131,6 +150,7 @@ func (r *request) Write(b []byte) (int, error) {
 // ServeHTTP routes the request by its lower-cased path.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	w.Header()["Date"] = h.dateHeader(start)
 	req := &request{ResponseWriter: w}
 	st := h.state.Load()
 	path := strings.ToLower(r.URL.Path)

@@ -19,13 +19,23 @@ import (
 	"github.com/mailprofile/mailprofile/autoconfig"
 )
 
-// listen serves h through NewServer on a loopback port.
+// listen serves h through NewServer and CoarseDeadlines on a loopback
+// port, as serve does.
 func listen(t *testing.T, h http.Handler, opts *autoconfig.ServerOptions) string {
+	t.Helper()
+	return listenWith(t, h, opts, nil)
+}
+
+// listenWith is listen with a hook that sees the server before it serves.
+func listenWith(t *testing.T, h http.Handler, opts *autoconfig.ServerOptions, hook func(*http.Server)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	srv := autoconfig.NewServer(ln.Addr().String(), h, opts)
-	go srv.Serve(ln)
+	if hook != nil {
+		hook(srv)
+	}
+	go srv.Serve(autoconfig.CoarseDeadlines(ln))
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()
 }
@@ -49,6 +59,38 @@ func TestSlowClient(t *testing.T) {
 	require.False(t, errors.As(err, &ne) && ne.Timeout(), "the server kept the slow connection open")
 	assert.Less(t, elapsed, 2*time.Second)
 	assert.GreaterOrEqual(t, elapsed, 150*time.Millisecond)
+}
+
+// TestClientThatDoesNotRead sends requests one after another without
+// reading an answer: once the answers fill the connection, the write
+// timeout must close it.
+func TestClientThatDoesNotRead(t *testing.T) {
+	h, err := autoconfig.New(loadSites(t), nil)
+	require.NoError(t, err)
+	closed := make(chan struct{})
+	addr := listenWith(t, h, &autoconfig.ServerOptions{WriteTimeout: 300 * time.Millisecond}, func(srv *http.Server) {
+		srv.ConnState = func(_ net.Conn, s http.ConnState) {
+			if s == http.StateClosed {
+				close(closed)
+			}
+		}
+	})
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	request := []byte("GET /apple/yamada@example.co.jp.mobileconfig HTTP/1.1\r\nHost: x\r\n\r\n")
+	go func() {
+		for conn.SetWriteDeadline(time.Now().Add(10 * time.Second)); ; {
+			if _, err := conn.Write(request); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server still writes to a client that reads nothing")
+	}
 }
 
 func TestOversizedHeaders(t *testing.T) {

@@ -105,9 +105,9 @@ finish the requests in flight (up to 10s) and exit.`,
 	served := make(chan error, 1)
 	go func() {
 		if *cert != "" {
-			served <- srv.ServeTLS(ln, *cert, *key)
+			served <- srv.ServeTLS(autoconfig.CoarseDeadlines(ln), *cert, *key)
 		} else {
-			served <- srv.Serve(ln)
+			served <- srv.Serve(autoconfig.CoarseDeadlines(ln))
 		}
 	}()
 	select {
