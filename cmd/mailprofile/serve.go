@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -65,12 +64,6 @@ finish the requests in flight (up to 10s) and exit.`,
 	defer logOut.Close()
 	log := slog.New(newLogHandler(logOut, slog.LevelInfo))
 
-	// Each answer leaves a few KiB of garbage and the live heap is small:
-	// collecting at 4x the live heap instead of 2x spends much less CPU on
-	// it, for a heap that stays in the tens of MiB. GOGC overrides this.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
 	sites, err := mailprofile.LoadAll(*config)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
