@@ -82,3 +82,38 @@ func TestErrorResponse(t *testing.T) {
 		assert.NotEmpty(t, code.Message())
 	}
 }
+
+// BenchmarkParseRequest reads the request Outlook sends.
+func BenchmarkParseRequest(b *testing.B) {
+	body := []byte(outlookBody)
+	r := bytes.NewReader(body)
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Reset(body)
+		if _, err := outlook.ParseRequest(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestPlainText checks the eight-bytes-at-a-time test against its
+// definition, for every byte value at every place in and around a word.
+func TestPlainText(t *testing.T) {
+	plain := func(b []byte) bool {
+		for _, c := range b {
+			if c >= 0x80 || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return false
+			}
+		}
+		return true
+	}
+	for n := range 20 {
+		for at := range n {
+			for c := range 256 {
+				b := bytes.Repeat([]byte("a"), n)
+				b[at] = byte(c)
+				require.Equal(t, plain(b), outlook.PlainText(b), "%d bytes, %#x at %d", n, c, at)
+			}
+		}
+	}
+}

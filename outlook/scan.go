@@ -2,6 +2,7 @@ package outlook
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 )
 
@@ -12,10 +13,8 @@ import (
 // decodeRequest; so it never accepts what encoding/xml would refuse, and
 // never refuses anything.
 func scanRequest(b []byte) (req *Request, ok bool) {
-	for _, c := range b {
-		if c >= 0x80 || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
-			return nil, false
-		}
+	if !plainText(b) {
+		return nil, false
 	}
 	i := skipSpace(b, 0)
 	if bytes.HasPrefix(b[i:], []byte("<?xml")) {
@@ -33,9 +32,9 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 	)
 	for i < len(b) {
 		if b[i] != '<' {
-			j := i
-			for j < len(b) && b[j] != '<' {
-				j++
+			j := len(b)
+			if k := bytes.IndexByte(b[i:], '<'); k >= 0 {
+				j = i + k
 			}
 			text, ok := unescape(b[i:j])
 			if !ok || len(stack) == 0 && len(bytes.TrimSpace(text)) > 0 {
@@ -137,6 +136,36 @@ func scanRequest(b []byte) (req *Request, ok bool) {
 	return req, true
 }
 
+// plainText reports whether b is ASCII without control characters other
+// than tab, LF and CR. It looks at eight bytes at a time, and at single
+// bytes only in words that hold a byte below 0x20 (or a tab or line end).
+func plainText(b []byte) bool {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		if w&highs != 0 {
+			return false // a byte of 0x80 or more
+		}
+		if (w-0x20*ones)&^w&highs != 0 { // a byte below 0x20
+			for _, c := range b[:8] {
+				if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+					return false
+				}
+			}
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= 0x80 || c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
 // validDecl accepts the attributes of the XML declarations clients send.
 func validDecl(b []byte) bool {
 	s := string(bytes.TrimSpace(b))
@@ -159,17 +188,22 @@ func skipSpace(b []byte, i int) int {
 // ':' that does not start with a digit, '-' or '.'. A name with more than
 // one ':', which encoding/xml refuses, reads as empty (give up).
 func scanName(b []byte, i int) ([]byte, int) {
-	j := i
+	j, colons := i, 0
 	for j < len(b) {
 		c := b[j]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' || c == ':' ||
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' ||
 			j > i && ('0' <= c && c <= '9' || c == '-' || c == '.') {
+			j++
+			continue
+		}
+		if c == ':' {
+			colons++
 			j++
 			continue
 		}
 		break
 	}
-	if bytes.Count(b[i:j], []byte(":")) > 1 {
+	if colons > 1 {
 		return nil, j
 	}
 	return b[i:j], j

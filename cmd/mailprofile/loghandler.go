@@ -112,8 +112,8 @@ func (h *logHandler) WithGroup(name string) slog.Handler {
 
 func appendAttr(buf []byte, group string, a slog.Attr) []byte {
 	v := a.Value.Resolve()
-	if a.Equal(slog.Attr{}) {
-		return buf
+	if a.Key == "" && v.Equal(slog.Value{}) {
+		return buf // slog's rule: an empty Attr is left out
 	}
 	if v.Kind() == slog.KindGroup {
 		g := group
