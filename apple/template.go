@@ -172,18 +172,27 @@ func (t *Template) Append(dst []byte, addr string) ([]byte, error) {
 	formatUUID5(&profileUUID, name[:idEnd])
 	formatUUID5(&payloadUUID, name)
 
+	// The address goes in several times: escaped once. The local part
+	// holds no "@", and escaping makes none.
+	var escBuf [256]byte
+	esc := appendEscaped(escBuf[:0], addr)
+	escLocal := esc[:bytes.LastIndexByte(esc, '@')]
+	escUnicode := esc
+	if t.unicodeDomain != t.site.Domain {
+		escUnicode = append(esc[len(esc):], escLocal...) // after esc, in the same buffer
+		escUnicode = appendEscaped(append(escUnicode, '@'), t.unicodeDomain)
+	}
+
 	start := len(dst)
 	for _, pt := range t.parts {
 		dst = append(dst, pt.literal...)
 		switch pt.slot {
 		case slotAddress:
-			dst = appendEscaped(dst, addr)
+			dst = append(dst, esc...)
 		case slotUnicode:
-			dst = appendEscaped(dst, local)
-			dst = append(dst, '@')
-			dst = appendEscaped(dst, t.unicodeDomain)
+			dst = append(dst, escUnicode...)
 		case slotLocal:
-			dst = appendEscaped(dst, local)
+			dst = append(dst, escLocal...)
 		case slotIdentifier:
 			dst = append(dst, name[tail:idEnd]...) // idPart and digest: nothing to escape
 		case slotProfileUUID:
