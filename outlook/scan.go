@@ -190,18 +190,14 @@ func skipSpace(b []byte, i int) int {
 func scanName(b []byte, i int) ([]byte, int) {
 	j, colons := i, 0
 	for j < len(b) {
-		c := b[j]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_' ||
-			j > i && ('0' <= c && c <= '9' || c == '-' || c == '.') {
-			j++
-			continue
+		class := nameBytes[b[j]]
+		if class&nameNext == 0 || j == i && class&nameFirst == 0 {
+			break
 		}
-		if c == ':' {
+		if b[j] == ':' {
 			colons++
-			j++
-			continue
 		}
-		break
+		j++
 	}
 	if colons > 1 {
 		return nil, j
@@ -209,9 +205,38 @@ func scanName(b []byte, i int) ([]byte, int) {
 	return b[i:j], j
 }
 
+// The classes of bytes in the names scanName reads.
+const (
+	nameFirst = 1 << iota // may start a name
+	nameNext              // may be in a name after its first byte
+)
+
+var nameBytes = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == ':':
+			t[c] = nameFirst | nameNext
+		case '0' <= c && c <= '9', c == '-', c == '.':
+			t[c] = nameNext
+		}
+	}
+	return t
+}()
+
 // unescape resolves XML's five entities and character references in text,
 // and turns line ends ("\r\n" and a lone "\r") into "\n" as XML does.
 func unescape(b []byte) ([]byte, bool) {
+	// Texts are short: one look at each byte beats three searches.
+	special := false
+	for _, c := range b {
+		if c == '&' || c == '\r' || c == ']' {
+			special = true
+			break
+		}
+	}
+	if !special {
+		return b, true
+	}
 	if bytes.IndexByte(b, '&') < 0 && bytes.IndexByte(b, '\r') < 0 {
 		if bytes.Contains(b, []byte("]]>")) {
 			return nil, false
