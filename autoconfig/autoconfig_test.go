@@ -223,6 +223,22 @@ func TestAutodiscover(t *testing.T) {
 		})
 	}
 
+	t.Run("oversized without a length", func(t *testing.T) {
+		// Chunked, so only reading tells the size: the limit must still cut it.
+		for _, size := range []int{1 << 10, 70 << 10} {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/autodiscover/autodiscover.xml",
+				io.NopCloser(strings.NewReader(body(strings.Repeat("a", size)+"@example.co.jp"))))
+			req.Header.Set("Content-Type", "text/xml")
+			req.ContentLength = -1 // unknown: sent chunked
+			resp := do(t, req)
+			if size > autoconfig.MaxBodySize {
+				assert.Equal(t, http.StatusRequestEntityTooLarge, resp.status)
+				assert.Equal(t, errorBody(600), resp.body)
+			} else {
+				assert.Equal(t, http.StatusBadRequest, resp.status, "a local part of 1 KiB is no address") // read whole, then refused
+			}
+		}
+	})
 	t.Run("GET over plain HTTP redirects to HTTPS", func(t *testing.T) {
 		resp := get(t, srv.URL+"/Autodiscover/Autodiscover.xml", "Host", "autodiscover.example.co.jp")
 		assert.Equal(t, http.StatusFound, resp.status)

@@ -27,7 +27,17 @@ func (h *Handler) autodiscover(w *request, r *http.Request, st *state) {
 		h.poxError(w, http.StatusMethodNotAllowed, outlook.ErrorInvalidRequest)
 		return
 	}
-	req, err := outlook.ParseRequest(http.MaxBytesReader(w, r.Body, MaxBodySize))
+	// A body of declared length is already cut there by net/http; only
+	// one without (chunked) needs a limit on what is read.
+	body := r.Body
+	switch {
+	case r.ContentLength > MaxBodySize:
+		h.poxError(w, http.StatusRequestEntityTooLarge, outlook.ErrorInvalidRequest)
+		return
+	case r.ContentLength < 0:
+		body = http.MaxBytesReader(w, r.Body, MaxBodySize)
+	}
+	req, err := outlook.ParseRequest(body)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) || errors.Is(err, outlook.ErrRequestTooLarge) {

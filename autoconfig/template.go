@@ -2,7 +2,6 @@ package autoconfig
 
 import (
 	"bytes"
-	"strings"
 
 	"github.com/mailprofile/mailprofile"
 )
@@ -45,16 +44,19 @@ func compile(doc []byte) template {
 
 // execute appends the document for addr to buf.
 func (t *template) execute(buf []byte, addr string) []byte {
-	at := strings.LastIndexByte(addr, '@')
+	// Escaped once for all its places; escaping makes no "@".
+	var escBuf [256]byte
+	esc := appendEscaped(escBuf[:0], addr)
+	at := bytes.LastIndexByte(esc, '@')
 	for _, p := range t.parts {
 		buf = append(buf, p.literal...)
 		switch p.placeholder {
 		case mailprofile.PlaceholderAddress:
-			buf = appendEscaped(buf, addr)
+			buf = append(buf, esc...)
 		case mailprofile.PlaceholderLocalPart:
-			buf = appendEscaped(buf, addr[:at])
+			buf = append(buf, esc[:at]...)
 		case mailprofile.PlaceholderDomain:
-			buf = appendEscaped(buf, addr[at+1:])
+			buf = append(buf, esc[at+1:]...)
 		}
 	}
 	return buf
