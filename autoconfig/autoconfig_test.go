@@ -1,7 +1,6 @@
 package autoconfig_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +20,7 @@ import (
 	"github.com/mailprofile/mailprofile/apple"
 	"github.com/mailprofile/mailprofile/autoconfig"
 	"github.com/mailprofile/mailprofile/internal/spectest"
+	"github.com/mailprofile/mailprofile/internal/syncbuf"
 	"github.com/mailprofile/mailprofile/internal/testpki"
 	"github.com/mailprofile/mailprofile/outlook"
 	"github.com/mailprofile/mailprofile/thunderbird"
@@ -408,7 +407,7 @@ func TestTrustProxy(t *testing.T) {
 
 func TestLogging(t *testing.T) {
 	for _, full := range []bool{false, true} {
-		var buf syncBuffer
+		var buf syncbuf.Buffer
 		log := slog.New(slog.NewTextHandler(&buf, nil))
 		srv, _ := serve(t, &autoconfig.Options{Logger: log, LogAddresses: full})
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/autodiscover/autodiscover.xml", strings.NewReader(body("secret.person@example.co.jp")))
@@ -513,24 +512,6 @@ func TestSetupPages(t *testing.T) {
 	s2 := httptest.NewServer(h)
 	defer s2.Close()
 	assert.Contains(t, get(t, s2.URL+"/").body, `<html lang="en">`)
-}
-
-// syncBuffer is a bytes.Buffer that a handler may write while a test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestSignedProfiles(t *testing.T) {

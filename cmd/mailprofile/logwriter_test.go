@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"runtime"
 	"strings"
@@ -11,33 +10,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mailprofile/mailprofile/internal/syncbuf"
 )
-
-// lockedBuffer is a bytes.Buffer safe for the flusher and the test to use
-// at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 // TestLogWriterKeepsEveryLine writes lines from many goroutines, with
 // garbage collections between them (which empty the pool of stripes):
 // after Close every line is there once and whole, and the stripes stayed
 // within their bound. (Order is kept only within a stripe.)
 func TestLogWriterKeepsEveryLine(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	l := newLogWriter(&out, 5*time.Millisecond)
 	const writers, lines = 16, 3000
 	var wg sync.WaitGroup
@@ -75,7 +57,7 @@ func TestLogWriterKeepsEveryLine(t *testing.T) {
 // TestLogWriterFlushesOnTime checks that a line is written within the
 // interval, without Close.
 func TestLogWriterFlushesOnTime(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	l := newLogWriter(&out, 20*time.Millisecond)
 	defer l.Close()
 	_, err := l.Write([]byte("one line\n"))
@@ -86,7 +68,7 @@ func TestLogWriterFlushesOnTime(t *testing.T) {
 // TestLogWriterWritesFullStripes checks that a stripe that fills is
 // written at once, not at the next tick.
 func TestLogWriterWritesFullStripes(t *testing.T) {
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	l := newLogWriter(&out, time.Hour)
 	defer l.Close()
 	l.max = 1 // one stripe, even when the pool drops it (as it may with -race)
