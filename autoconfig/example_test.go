@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -40,4 +41,34 @@ func ExampleNew() {
 	// 200 OK text/xml; charset=utf-8
 	// <hostname>sv1234.example-host.jp</hostname>
 	// <hostname>sv1234.example-host.jp</hostname>
+}
+
+// ExampleCoarseDeadlines serves the handler as mailprofile serve does: the
+// bounded http.Server of NewServer on a listener whose deadlines one
+// watchdog keeps.
+func ExampleCoarseDeadlines() {
+	sites, err := mailprofile.LoadAll("../examples/migration.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := autoconfig.New(sites, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := autoconfig.NewServer(ln.Addr().String(), h, nil)
+	go srv.Serve(autoconfig.CoarseDeadlines(ln))
+	defer srv.Close()
+
+	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")
+	if err != nil {
+		log.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Print(resp.Status, " ", string(body))
+	// Output: 200 OK ok
 }
