@@ -32,6 +32,8 @@ for port in 18080 18081; do
     echo "port $port is already in use: stop what listens there first" >&2; exit 1
   fi
 done
+# The access log is on, as in production, and goes to /dev/null: its lines
+# are made and batched, and no disk is measured.
 "$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
 pids+=($!)
 "$work/fixed" -addr 127.0.0.1:18081 -size 1000 &
