@@ -28,6 +28,13 @@
 // mailbox. A domain that is not served gets 404 with a body that says
 // nothing more. Passwords from the description are never served.
 //
+// # Serving
+//
+// NewServer returns an http.Server with every wait and size bounded; serve
+// it on a listener from CoarseDeadlines, whose connections keep those
+// timeouts without a runtime timer per deadline (ExampleCoarseDeadlines).
+// The Handler can as well be mounted in a program's own server.
+//
 // # Timing
 //
 // Discovery goes through the DNS of the domain, which during a move is
