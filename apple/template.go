@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/internal/cut"
 )
 
 // Template makes the profile of one server set for any address of the
@@ -16,7 +17,7 @@ import (
 type Template struct {
 	site  *mailprofile.Site
 	set   *mailprofile.ServerSet
-	parts []part
+	parts []cut.Piece[slot]
 
 	// The servers of the payload: their login templates and the incoming
 	// host, which identifies the account with the address and the set.
@@ -31,14 +32,9 @@ type Template struct {
 
 	idPrefix      string // the identifier up to idPart(local part)
 	unicodeDomain string // the domain as people read it
-	size          int    // bytes of literal text
+	size          int    // bytes of literal text in parts
 
 	opts Options
-}
-
-type part struct {
-	literal []byte
-	slot    slot // what follows the literal; slotNone after the last
 }
 
 type slot int
@@ -81,16 +77,13 @@ func NewTemplate(site *mailprofile.Site, set string, opts *Options) (*Template, 
 		return nil, err
 	}
 	id := identifier(site.Domain, p, key)
-	needles := []struct {
-		text string
-		slot slot
-	}{
-		{uuid5(id), slotProfileUUID},
-		{uuid5(id + ".mail"), slotPayloadUUID},
-		{standIn + "." + digest(key), slotIdentifier},
-		{mailprofile.UnicodeAddress(addr), slotUnicode},
-		{addr, slotAddress},
-		{standIn, slotLocal},
+	needles := []cut.Needle[slot]{
+		{Text: uuid5(id), Key: slotProfileUUID},
+		{Text: uuid5(id + ".mail"), Key: slotPayloadUUID},
+		{Text: standIn + "." + digest(key), Key: slotIdentifier},
+		{Text: mailprofile.UnicodeAddress(addr), Key: slotUnicode},
+		{Text: addr, Key: slotAddress},
+		{Text: standIn, Key: slotLocal},
 	}
 	t := &Template{site: site, set: p.Set, sameLogin: in.Username == out.Username, host: in.Host, opts: o}
 	tmpl, err := site.Profile(set, nil)
@@ -105,22 +98,8 @@ func NewTemplate(site *mailprofile.Site, set string, opts *Options) (*Template, 
 	t.loginsAlike = t.inLogin == t.outLogin
 	t.idPrefix = reverseDomain(site.Domain) + ".mailprofile." + idPart(p.Set.Name) + "."
 	t.unicodeDomain = mailprofile.UnicodeAddress(addr)[len(standIn)+1:]
-	for len(doc) > 0 {
-		at, which, size := -1, slotNone, 0
-		for _, n := range needles {
-			if i := bytes.Index(doc, []byte(n.text)); i >= 0 && (at < 0 || i < at) {
-				at, which, size = i, n.slot, len(n.text)
-			}
-		}
-		if at < 0 {
-			t.parts = append(t.parts, part{literal: doc})
-			t.size += len(doc)
-			break
-		}
-		t.parts = append(t.parts, part{literal: doc[:at], slot: which})
-		t.size += at
-		doc = doc[at+size:]
-	}
+	t.parts = cut.At(doc, needles)
+	t.size = cut.Size(t.parts)
 	return t, nil
 }
 
@@ -185,8 +164,8 @@ func (t *Template) Append(dst []byte, addr string) ([]byte, error) {
 
 	start := len(dst)
 	for _, pt := range t.parts {
-		dst = append(dst, pt.literal...)
-		switch pt.slot {
+		dst = append(dst, pt.Literal...)
+		switch pt.Key {
 		case slotAddress:
 			dst = append(dst, esc...)
 		case slotUnicode:

@@ -4,53 +4,33 @@ import (
 	"bytes"
 
 	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/internal/cut"
 )
 
 // template is a generated XML document whose user names still hold
 // placeholders, cut at each placeholder so that an answer is the pieces
 // joined with the escaped parts of the address.
-type template struct {
-	parts []templatePart
-	size  int // bytes of literal text
-}
+type template []cut.Piece[string]
 
-type templatePart struct {
-	literal     []byte
-	placeholder string // "" after the last literal
+var placeholders = []cut.Needle[string]{
+	{Text: mailprofile.PlaceholderAddress, Key: mailprofile.PlaceholderAddress},
+	{Text: mailprofile.PlaceholderLocalPart, Key: mailprofile.PlaceholderLocalPart},
+	{Text: mailprofile.PlaceholderDomain, Key: mailprofile.PlaceholderDomain},
 }
-
-var placeholders = []string{mailprofile.PlaceholderAddress, mailprofile.PlaceholderLocalPart, mailprofile.PlaceholderDomain}
 
 func compile(doc []byte) template {
-	var t template
-	for len(doc) > 0 {
-		at, which := -1, ""
-		for _, ph := range placeholders {
-			if i := bytes.Index(doc, []byte(ph)); i >= 0 && (at < 0 || i < at) {
-				at, which = i, ph
-			}
-		}
-		if at < 0 {
-			t.parts = append(t.parts, templatePart{literal: doc})
-			t.size += len(doc)
-			break
-		}
-		t.parts = append(t.parts, templatePart{literal: doc[:at], placeholder: which})
-		t.size += at
-		doc = doc[at+len(which):]
-	}
-	return t
+	return cut.At(doc, placeholders)
 }
 
 // execute appends the document for addr to buf.
-func (t *template) execute(buf []byte, addr string) []byte {
+func (t template) execute(buf []byte, addr string) []byte {
 	// Escaped once for all its places; escaping makes no "@".
 	var escBuf [256]byte
 	esc := appendEscaped(escBuf[:0], addr)
 	at := bytes.LastIndexByte(esc, '@')
-	for _, p := range t.parts {
-		buf = append(buf, p.literal...)
-		switch p.placeholder {
+	for _, p := range t {
+		buf = append(buf, p.Literal...)
+		switch p.Key {
 		case mailprofile.PlaceholderAddress:
 			buf = append(buf, esc...)
 		case mailprofile.PlaceholderLocalPart:
