@@ -97,7 +97,7 @@ func NewTemplate(site *mailprofile.Site, set string, opts *Options) (*Template, 
 	t.inLogin, t.outLogin = tin.Username, tout.Username
 	t.loginsAlike = t.inLogin == t.outLogin
 	t.idPrefix = reverseDomain(site.Domain) + ".mailprofile." + idPart(p.Set.Name) + "."
-	t.unicodeDomain = mailprofile.UnicodeAddress(addr)[len(standIn)+1:]
+	t.unicodeDomain = site.UnicodeDomain()
 	t.parts = cut.At(doc, needles)
 	t.size = cut.Size(t.parts)
 	return t, nil

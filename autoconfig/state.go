@@ -71,7 +71,7 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 		return nil, err
 	}
 	out := &site{site: s, set: set, personal: make(map[string]*personal), appleOpts: appleOpts}
-	out.unicodeDomain = strings.TrimPrefix(mailprofile.UnicodeAddress("@"+s.Domain), "@")
+	out.unicodeDomain = s.UnicodeDomain()
 	if out.thunderbird, err = thunderbird.Generate(tmpl, nil); err != nil {
 		return nil, err
 	}
