@@ -16,7 +16,7 @@ import (
 // serve writes one per request. It knows the kinds of values slog has and
 // falls back to their text for the rest.
 type logHandler struct {
-	mu     *sync.Mutex
+	mu     *sync.Mutex // nil when w is a logWriter, which has locks of its own
 	w      io.Writer
 	level  slog.Leveler
 	prefix []byte // attrs from WithAttrs, formatted
@@ -25,7 +25,11 @@ type logHandler struct {
 }
 
 func newLogHandler(w io.Writer, level slog.Leveler) *logHandler {
-	return &logHandler{mu: new(sync.Mutex), w: w, level: level, clock: new(clock)}
+	h := &logHandler{w: w, level: level, clock: new(clock)}
+	if _, ok := w.(*logWriter); !ok {
+		h.mu = new(sync.Mutex)
+	}
+	return h
 }
 
 // clock formats times as slog.TextHandler does, keeping the formatted
@@ -79,12 +83,11 @@ func (h *logHandler) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	buf = append(buf, '\n')
-	var err error
-	if lw, ok := h.w.(*logWriter); ok {
-		_, err = lw.Write(buf) // it has a lock of its own
-	} else {
+	if h.mu != nil {
 		h.mu.Lock()
-		_, err = h.w.Write(buf)
+	}
+	_, err := h.w.Write(buf)
+	if h.mu != nil {
 		h.mu.Unlock()
 	}
 	*bp = buf

@@ -82,6 +82,7 @@ finish the requests in flight (up to 10s) and exit.`,
 		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
 		return exitFailure
 	}
+	ln = autoconfig.CoarseDeadlines(ln)
 	srv := autoconfig.NewServer(*addr, h, nil)
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "domains", len(sites))
@@ -98,9 +99,9 @@ finish the requests in flight (up to 10s) and exit.`,
 	served := make(chan error, 1)
 	go func() {
 		if *cert != "" {
-			served <- srv.ServeTLS(autoconfig.CoarseDeadlines(ln), *cert, *key)
+			served <- srv.ServeTLS(ln, *cert, *key)
 		} else {
-			served <- srv.Serve(autoconfig.CoarseDeadlines(ln))
+			served <- srv.Serve(ln)
 		}
 	}()
 	select {
