@@ -3,6 +3,7 @@ package autoconfig
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -36,19 +37,57 @@ func (h *Handler) apple(w *request, r *http.Request, st *state) {
 		return
 	}
 	*buf = data
-	setBody(w, hdrApple, len(data))
-	w.Header()["Content-Disposition"] = []string{s.contentDisposition(addr)}
+	hdr := w.Header()
+	hdr["Content-Type"] = hdrApple
+	// Content-Length and Content-Disposition in one string and one
+	// slice: two allocations instead of four.
+	var vb [512]byte
+	v := strconv.AppendInt(vb[:0], int64(len(data)), 10)
+	n := len(v)
+	v = s.appendContentDisposition(v, addr)
+	both := string(v)
+	values := []string{both[:n], both[n:]}
+	hdr["Content-Length"] = values[0:1:1]
+	hdr["Content-Disposition"] = values[1:2:2]
 	w.Write(data)
 }
 
-// contentDisposition offers the address, as people read it, as the name of
-// its profile file.
-func (s *site) contentDisposition(addr string) string {
+// appendContentDisposition appends the Content-Disposition of addr's
+// profile: the address, as people read it, is the file name.
+func (s *site) appendContentDisposition(dst []byte, addr string) []byte {
+	local := addr[:strings.LastIndexByte(addr, '@')]
+	if s.fileSuffix != "" && plainFileName(local) { // as most are: no need to look again
+		dst = append(dst, `attachment; filename="`...)
+		dst = append(dst, local...)
+		dst = append(dst, s.fileSuffix...)
+		return append(dst, '"')
+	}
 	var buf [512]byte
-	name := append(buf[:0], addr[:strings.LastIndexByte(addr, '@')+1]...)
+	name := append(buf[:0], local...)
+	name = append(name, '@')
 	name = append(name, s.unicodeDomain...)
 	name = append(name, ".mobileconfig"...)
-	return string(appendContentDisposition(buf[len(name):len(name)], name))
+	return appendContentDisposition(dst, name)
+}
+
+// fileSuffix is what follows the local part in the file names of a
+// domain's profiles, when it is plain; else "".
+func fileSuffix(unicodeDomain string) string {
+	if suffix := "@" + unicodeDomain + ".mobileconfig"; plainFileName(suffix) {
+		return suffix
+	}
+	return ""
+}
+
+// plainFileName reports whether name goes into a quoted file name as it
+// is: appendContentDisposition would change no byte of it.
+func plainFileName[T string | []byte](name T) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '/' || c == '%' || c == ';' {
+			return false
+		}
+	}
+	return true
 }
 
 // appendContentDisposition appends a Content-Disposition value offering

@@ -64,8 +64,7 @@ func (h *Handler) autodiscover(w *request, r *http.Request, st *state) {
 		return
 	}
 	if p := s.personal[strings.ToLower(addr)]; p != nil {
-		setBody(w, hdrTextXML, len(p.outlook))
-		w.Write(p.outlook)
+		p.outlook.write(w, hdrTextXML)
 		return
 	}
 	buf := bufPool.Get().(*[]byte)

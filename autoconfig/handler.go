@@ -181,8 +181,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case path == "/healthz":
 		if allow(req, r, http.MethodGet) {
-			setBody(req, hdrPlainText, len(healthy))
-			req.Write(healthy)
+			healthy.write(req, hdrPlainText)
 		}
 	default:
 		notFound(req)
@@ -200,9 +199,9 @@ func (h *Handler) log(req *request, r *http.Request, start time.Time) {
 	}
 	path := r.URL.Path
 	if !h.opts.LogAddresses {
-		for _, prefix := range []string{"/apple/", "/setup/"} {
-			if len(path) > len(prefix) && strings.EqualFold(path[:len(prefix)], prefix) {
-				path = prefix + "…" // the path holds the address
+		for _, p := range hiddenPaths {
+			if len(path) > len(p.prefix) && strings.EqualFold(path[:len(p.prefix)], p.prefix) {
+				path = p.logged // the path holds the address
 			}
 		}
 	}
@@ -224,6 +223,13 @@ func (h *Handler) log(req *request, r *http.Request, start time.Time) {
 		rec.AddAttrs(slog.String("address", req.address))
 	}
 	handler.Handle(ctx, rec)
+}
+
+// hiddenPaths are the paths that hold an address, and what the log says
+// of them unless addresses are logged.
+var hiddenPaths = [...]struct{ prefix, logged string }{
+	{"/apple/", "/apple/…"},
+	{"/setup/", "/setup/…"},
 }
 
 // allow answers 405 unless the method is one of methods (GET allows HEAD).
@@ -281,7 +287,8 @@ func (h *Handler) https(r *http.Request) bool {
 	return r.TLS != nil
 }
 
-var healthy = []byte("ok\n")
+// healthy is the answer of /healthz.
+var healthy, _ = newAnswer([]byte("ok\n"), nil)
 
 // Header values set on every answer, made once. They are assigned to the
 // header map directly: Header.Set would canonicalise and check the key

@@ -2,6 +2,8 @@ package autoconfig
 
 import (
 	"fmt"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/mailprofile/mailprofile"
@@ -21,12 +23,13 @@ type site struct {
 	site *mailprofile.Site
 	set  *mailprofile.ServerSet
 
-	thunderbird []byte   // the domain's file, user names as placeholders
+	thunderbird answer   // the domain's file, user names as placeholders
 	outlook     template // the Autodiscover response, user names as placeholders
 
 	apple         *apple.Template // nil when the set cannot be given as a profile
 	appleOpts     *apple.Options
 	unicodeDomain string // the domain as people read it, for file names
+	fileSuffix    string // "@" + unicodeDomain + ".mobileconfig" when plainFileName, else ""
 
 	// noOutlook and noApple say why the set cannot be given in those
 	// formats (OAuth2 logins); their endpoints then answer 404.
@@ -39,8 +42,28 @@ type site struct {
 
 type personal struct {
 	account     *mailprofile.Account
-	thunderbird []byte
-	outlook     []byte
+	thunderbird answer
+	outlook     answer
+}
+
+// answer is an answer made in full before it is asked for.
+type answer struct {
+	body   []byte
+	length []string // the Content-Length header's value
+}
+
+// newAnswer makes the answer of body. It passes err on, so that it takes a
+// generator's results as they come.
+func newAnswer(body []byte, err error) (answer, error) {
+	return answer{body: body, length: []string{strconv.Itoa(len(body))}}, err
+}
+
+// write answers with a, of type contentType.
+func (a answer) write(w http.ResponseWriter, contentType []string) {
+	hdr := w.Header()
+	hdr["Content-Type"] = contentType
+	hdr["Content-Length"] = a.length
+	w.Write(a.body)
 }
 
 func newState(sites []*mailprofile.Site, setName string, appleOpts *apple.Options) (*state, error) {
@@ -72,7 +95,8 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 	}
 	out := &site{site: s, set: set, personal: make(map[string]*personal), appleOpts: appleOpts}
 	out.unicodeDomain = s.UnicodeDomain()
-	if out.thunderbird, err = thunderbird.Generate(tmpl, nil); err != nil {
+	out.fileSuffix = fileSuffix(out.unicodeDomain)
+	if out.thunderbird, err = newAnswer(thunderbird.Generate(tmpl, nil)); err != nil {
 		return nil, err
 	}
 	if ox, err := outlook.Generate(tmpl, nil); err != nil {
@@ -92,11 +116,11 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 			return err
 		}
 		pa := &personal{account: a}
-		if pa.thunderbird, err = thunderbird.Generate(p, nil); err != nil {
+		if pa.thunderbird, err = newAnswer(thunderbird.Generate(p, nil)); err != nil {
 			return err
 		}
 		if out.noOutlook == nil {
-			if pa.outlook, err = outlook.Generate(p, nil); err != nil {
+			if pa.outlook, err = newAnswer(outlook.Generate(p, nil)); err != nil {
 				return err
 			}
 		}

@@ -33,12 +33,11 @@ func (h *Handler) thunderbird(w *request, r *http.Request, st *state) {
 		}
 		w.domain = s.site.Domain
 	}
-	body := s.thunderbird
+	a := s.thunderbird
 	if p := s.personal[strings.ToLower(addr)]; addr != "" && p != nil {
-		body = p.thunderbird
+		a = p.thunderbird
 	}
-	setBody(w, hdrTextXML, len(body))
-	w.Write(body)
+	a.write(w, hdrTextXML)
 }
 
 // lookup parses an address and finds its site, answering 400 or 404 when
