@@ -52,16 +52,24 @@ wrk.body = [[<?xml version="1.0" encoding="utf-8"?>
 <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>yamada@example.co.jp</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>]]
 LUA
 
-# run URL [LUA]: prints requests/s and p99 (ms) of one wrk run.
+# cputime PID: the CPU time the process has used, in clock ticks.
+cputime() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run PID URL [LUA]: prints requests/s, p99 (ms) and the server's CPU time
+# per request (µs) of one wrk run against the server PID.
 run() {
   local script=()
-  [ -n "${2:-}" ] && script=(-s "$2")
-  wrk -t"$threads" -c"$conns" -d"$duration" --latency "${script[@]}" "$1" > "$work/out"
-  local rps p99
+  [ -n "${3:-}" ] && script=(-s "$3")
+  local before after
+  before=$(cputime "$1")
+  wrk -t"$threads" -c"$conns" -d"$duration" --latency "${script[@]}" "$2" > "$work/out"
+  after=$(cputime "$1")
+  local rps p99 cpu
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/out")
+  cpu=$(awk -v t="$(( after - before ))" -v hz="$(getconf CLK_TCK)" '/requests in/ {print t / hz * 1e6 / $1}' "$work/out")
   p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}' "$work/out")
-  if grep -q "Non-2xx" "$work/out"; then echo "$1: non-2xx answers!" >&2; grep Non-2xx "$work/out" >&2; fi
-  echo "$rps $p99"
+  if grep -q "Non-2xx" "$work/out"; then echo "$2: non-2xx answers!" >&2; grep Non-2xx "$work/out" >&2; fi
+  echo "$rps $p99 $cpu"
 }
 
 # Each round runs every row once, the fixed server first; rows are compared
@@ -78,10 +86,11 @@ urls=(
   http://127.0.0.1:18081/
 )
 scripts=("" "" "$work/post.lua" "" "" "" "$work/post.lua")
+servers=("${pids[1]}" "${pids[0]}" "${pids[0]}" "${pids[0]}" "${pids[0]}" "${pids[0]}" "${pids[1]}")
 for ((round = 1; round <= rounds; round++)); do
   for i in "${!names[@]}"; do
-    read -r rps p99 < <(run "${urls[$i]}" "${scripts[$i]}")
-    echo "${names[$i]} $rps $p99" >> "$work/results"
+    read -r rps p99 cpu < <(run "${servers[$i]}" "${urls[$i]}" "${scripts[$i]}")
+    echo "${names[$i]} $rps $p99 $cpu" >> "$work/results"
   done
   echo "round $round of $rounds done" >&2
 done
@@ -92,10 +101,11 @@ base_rps=$(med fixed-bytes 2); base_p99=$(med fixed-bytes 3)
 post_rps=$(med fixed-bytes-post 2); post_p99=$(med fixed-bytes-post 3)
 echo "medians of $rounds rounds, wrk -t$threads -c$conns -d$duration; x = ratio to fixed-bytes"
 echo "(autodiscover-xml is also compared with fixed-bytes answering the same POST: x-post)"
-printf '%-22s %10s %9s %8s %8s\n' endpoint req/s p99-ms "x-rps" "x-p99"
+echo "(cpu-us: the server's CPU time per request, the steadiest figure: wrk's share of the cores is not in it)"
+printf '%-22s %10s %9s %8s %8s %8s\n' endpoint req/s p99-ms cpu-us "x-rps" "x-p99"
 for name in "${names[@]}"; do
-  rps=$(med "$name" 2); p99=$(med "$name" 3)
-  printf '%-22s %10.0f %9.2f %8.2f %8.2f' "$name" "$rps" "$p99" \
+  rps=$(med "$name" 2); p99=$(med "$name" 3); cpu=$(med "$name" 4)
+  printf '%-22s %10.0f %9.2f %8.2f %8.2f %8.2f' "$name" "$rps" "$p99" "$cpu" \
     "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {print a/b}')" \
     "$(awk -v a="$p99" -v b="$base_p99" 'BEGIN {print a/b}')"
   if [ "$name" = autodiscover-xml ]; then
@@ -105,7 +115,7 @@ for name in "${names[@]}"; do
   fi
   echo
 done
-echo "all runs (name req/s p99-ms):"
+echo "all runs (name req/s p99-ms cpu-us):"
 sed 's/^/  /' "$work/results"
 
 # Soak: memory of the server while the Apple endpoint is driven.
