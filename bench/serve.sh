@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# serve.sh — requests per second and p99 latency of every endpoint of
-# `mailprofile serve`, side by side in the same run with bench/fixed, a tiny
+# serve.sh — requests per second, p99 latency and the server's CPU time per
+# request of every endpoint of `mailprofile serve`, side by side in the same run with bench/fixed, a tiny
 # Go server that answers fixed bytes: the most net/http does on this machine.
 # Then a soak on the Apple endpoint (the costliest) that samples the server's
 # memory.
