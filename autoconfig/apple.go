@@ -81,13 +81,18 @@ func fileSuffix(unicodeDomain string) string {
 
 // plainFileName reports whether name goes into a quoted file name as it
 // is: appendContentDisposition would change no byte of it.
-func plainFileName[T string | []byte](name T) bool {
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '/' || c == '%' || c == ';' {
+func plainFileName(name string) bool {
+	for _, c := range []byte(name) {
+		if !plainFileChar(rune(c)) {
 			return false
 		}
 	}
 	return true
+}
+
+// plainFileChar reports whether r goes into a quoted file name as it is.
+func plainFileChar(r rune) bool {
+	return 0x20 <= r && r <= 0x7e && r != '"' && r != '\\' && r != '/' && r != '%' && r != ';'
 }
 
 // appendContentDisposition appends a Content-Disposition value offering
@@ -98,12 +103,11 @@ func appendContentDisposition(dst, name []byte) []byte {
 	plain := true
 	for i := 0; i < len(name); {
 		r, size := utf8.DecodeRune(name[i:])
-		switch {
-		case r < 0x20 || r > 0x7e || r == '"' || r == '\\' || r == '/' || r == '%' || r == ';':
+		if plainFileChar(r) {
+			dst = append(dst, byte(r))
+		} else {
 			dst = append(dst, '_')
 			plain = false
-		default:
-			dst = append(dst, byte(r))
 		}
 		i += size
 	}
