@@ -49,7 +49,7 @@ type personal struct {
 // answer is an answer made in full before it is asked for.
 type answer struct {
 	body   []byte
-	length []string // the Content-Length header's value
+	length []string // the Content-Length header's value, shared as hdrTextXML is
 }
 
 // newAnswer makes the answer of body. It passes err on, so that it takes a
