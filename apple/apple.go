@@ -277,18 +277,24 @@ func firstServers(p *mailprofile.Profile) (in, out mailprofile.Server, key strin
 		return in, out, "", &mailprofile.UnsupportedError{Client: "apple", Field: "servers",
 			Reason: fmt.Sprintf("%s: Apple profiles cannot express OAuth2 logins, and every incoming or outgoing server uses one", p.Description())}
 	}
-	return in, out, p.Address() + "\x00" + p.Set.Name + "\x00" + in.Host, nil
+	return in, out, string(appendAccountKey(nil, p.Address(), p.Set.Name, in.Host)), nil
+}
+
+// appendAccountKey appends the key that identifies an account on a set:
+// its address, the set's name and the incoming host, NUL-separated.
+func appendAccountKey(dst []byte, addr, set, host string) []byte {
+	dst = append(dst, addr...)
+	dst = append(dst, 0)
+	dst = append(dst, set...)
+	dst = append(dst, 0)
+	return append(dst, host...)
 }
 
 // identifier is the reverse-DNS identifier of the profile that adds p alone:
 // readable parts for people, then a digest of key so that no two accounts,
 // sets or hosts share one.
 func identifier(domain string, p *mailprofile.Profile, key string) string {
-	return identifierFor(domain, p.Set.Name, localPartOf(p.Address()), key)
-}
-
-func identifierFor(domain, set, local, key string) string {
-	return reverseDomain(domain) + ".mailprofile." + idPart(set) + "." + idPart(local) + "." + digest(key)
+	return reverseDomain(domain) + ".mailprofile." + idPart(p.Set.Name) + "." + idPart(localPartOf(p.Address())) + "." + digest(key)
 }
 
 func localPartOf(addr string) string {

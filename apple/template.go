@@ -194,10 +194,5 @@ func (t *Template) Append(dst []byte, addr string) ([]byte, error) {
 // account on the template's set and host (see identifier).
 func (t *Template) appendDigest(dst []byte, addr string) []byte {
 	var keyBuf [512]byte
-	key := append(keyBuf[:0], addr...)
-	key = append(key, 0)
-	key = append(key, t.set.Name...)
-	key = append(key, 0)
-	key = append(key, t.host...)
-	return appendDigest(dst, key)
+	return appendDigest(dst, appendAccountKey(keyBuf[:0], addr, t.set.Name, t.host))
 }
