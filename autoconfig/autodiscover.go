@@ -63,7 +63,7 @@ func (h *Handler) autodiscover(w *request, r *http.Request, st *state) {
 		notFound(w)
 		return
 	}
-	if p := s.personal[strings.ToLower(addr)]; p != nil {
+	if p := s.personalFor(addr); p != nil {
 		p.outlook.write(w, hdrTextXML)
 		return
 	}

@@ -39,7 +39,7 @@ func (h *Handler) setupPage(w *request, r *http.Request, st *state) {
 		return
 	}
 	acct := &mailprofile.Account{Address: addr}
-	if p := s.personal[strings.ToLower(addr)]; p != nil {
+	if p := s.personalFor(addr); p != nil {
 		acct = p.account
 	}
 	lang := h.lang(r, s.site)

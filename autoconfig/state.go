@@ -124,7 +124,7 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 				return err
 			}
 		}
-		out.personal[strings.ToLower(a.Address)] = pa
+		out.personal[personalKey(a.Address)] = pa
 		return nil
 	})
 	if err != nil {
@@ -133,11 +133,23 @@ func newSite(s *mailprofile.Site, setName string, appleOpts *apple.Options) (*si
 	return out, nil
 }
 
+// personalFor returns the answers of addr's own account, or nil when it
+// gets the template's, as anybody else.
+func (s *site) personalFor(addr string) *personal {
+	return s.personal[personalKey(addr)]
+}
+
+// personalKey is the key of an address in site.personal: addresses
+// that differ in letter case only are one account.
+func personalKey(addr string) string {
+	return strings.ToLower(addr)
+}
+
 // appleProfile appends the profile for addr to dst: from the account when
 // it overrides its user name, otherwise from the template, as for anybody
 // else.
 func (s *site) appleProfile(dst []byte, addr string) ([]byte, error) {
-	p := s.personal[strings.ToLower(addr)]
+	p := s.personalFor(addr)
 	if p == nil {
 		return s.apple.Append(dst, addr)
 	}

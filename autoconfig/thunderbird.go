@@ -34,7 +34,7 @@ func (h *Handler) thunderbird(w *request, r *http.Request, st *state) {
 		w.domain = s.site.Domain
 	}
 	a := s.thunderbird
-	if p := s.personal[strings.ToLower(addr)]; addr != "" && p != nil {
+	if p := s.personalFor(addr); addr != "" && p != nil {
 		a = p.thunderbird
 	}
 	a.write(w, hdrTextXML)
