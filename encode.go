@@ -9,20 +9,16 @@ import (
 )
 
 // WriteYAML writes s as a description file that Load reads back to the same
-// Site: every server field spelled out, names in ASCII form. Inline accounts
-// are written; accounts from AccountsCSV are not (the file is named
-// instead), and passwords never are.
+// Site: every server field spelled out, names in ASCII form. The accounts of
+// Site.Accounts are written; AccountsCSV is named, and passwords are never
+// written.
 func (s *Site) WriteYAML(w io.Writer) error {
 	root := mapNode()
 	add(root, "domain", str(s.Domain))
-	if s.Organization != "" {
-		add(root, "organization", str(s.Organization))
-	}
-	if s.BaseURL != "" {
-		add(root, "base_url", str(s.BaseURL))
-	}
-	if s.Language != "" && s.Language != "ja" {
-		add(root, "language", str(s.Language))
+	addIf(root, "organization", s.Organization)
+	addIf(root, "base_url", s.BaseURL)
+	if s.Language != "ja" {
+		addIf(root, "language", s.Language)
 	}
 	if s.AllowInsecure {
 		add(root, "allow_insecure", boolean(true))
@@ -31,75 +27,76 @@ func (s *Site) WriteYAML(w io.Writer) error {
 		add(root, "allow_other_domains", boolean(true))
 	}
 	if d := s.Discovery; d != nil {
-		dn := mapNode()
-		if d.Host != "" {
-			add(dn, "host", str(d.Host))
-		}
-		if len(d.Addresses) > 0 {
-			add(dn, "addresses", strList(d.Addresses))
-		}
-		if d.TTL != 0 {
-			add(dn, "ttl", integer(d.TTL))
-		}
-		add(root, "discovery", dn)
+		add(root, "discovery", discoveryNode(d))
 	}
 	if m := s.Migration; m != nil {
-		mn := mapNode()
-		add(mn, "from", str(m.From))
-		add(mn, "to", str(m.To))
-		if !m.SwitchDate.IsZero() {
-			add(mn, "switch_date", date(m.SwitchDate))
-		}
-		if !m.OverlapEnd.IsZero() {
-			add(mn, "overlap_until", date(m.OverlapEnd))
-		}
-		add(root, "migration", mn)
+		add(root, "migration", migrationNode(m))
 	}
 	servers := mapNode()
 	for _, set := range s.Sets {
 		sn := mapNode()
-		if set.Label != "" {
-			add(sn, "label", str(set.Label))
-		}
+		addIf(sn, "label", set.Label)
 		add(sn, "incoming", serverList(set.Incoming, true))
 		add(sn, "outgoing", serverList(set.Outgoing, false))
 		add(servers, set.Name, sn)
 	}
 	add(root, "servers", servers)
-	accounts := &yaml.Node{Kind: yaml.SequenceNode}
-	for _, a := range s.Accounts {
-		if s.AccountsCSV != "" && a.Source.File == s.AccountsCSV {
-			continue
+	if len(s.Accounts) > 0 {
+		accounts := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, a := range s.Accounts {
+			accounts.Content = append(accounts.Content, accountNode(a))
 		}
-		an := mapNode()
-		add(an, "address", str(a.Address))
-		if a.Name != "" {
-			add(an, "name", str(a.Name))
-		}
-		if len(a.Usernames) > 0 {
-			un := mapNode()
-			for _, set := range sortedKeys(a.Usernames) {
-				add(un, set, str(a.Usernames[set]))
-			}
-			add(an, "username", un)
-		}
-		if a.Sets != nil {
-			add(an, "sets", strList(a.Sets))
-		}
-		accounts.Content = append(accounts.Content, an)
-	}
-	if len(accounts.Content) > 0 {
 		add(root, "accounts", accounts)
 	}
-	if s.AccountsCSV != "" {
-		add(root, "accounts_csv", str(s.AccountsCSV))
-	}
+	addIf(root, "accounts_csv", s.AccountsCSV)
 	enc := yaml.NewEncoder(w)
 	enc.SetIndent(2)
 	if err := enc.Encode(root); err != nil {
 		return err
 	}
 	return enc.Close()
+}
+
+func discoveryNode(d *Discovery) *yaml.Node {
+	n := mapNode()
+	addIf(n, "host", d.Host)
+	if len(d.Addresses) > 0 {
+		add(n, "addresses", strList(d.Addresses))
+	}
+	if d.TTL != 0 {
+		add(n, "ttl", integer(d.TTL))
+	}
+	return n
+}
+
+func migrationNode(m *Migration) *yaml.Node {
+	n := mapNode()
+	add(n, "from", str(m.From))
+	add(n, "to", str(m.To))
+	if !m.SwitchDate.IsZero() {
+		add(n, "switch_date", date(m.SwitchDate))
+	}
+	if !m.OverlapEnd.IsZero() {
+		add(n, "overlap_until", date(m.OverlapEnd))
+	}
+	return n
+}
+
+func accountNode(a *Account) *yaml.Node {
+	n := mapNode()
+	add(n, "address", str(a.Address))
+	addIf(n, "name", a.Name)
+	if len(a.Usernames) > 0 {
+		un := mapNode()
+		for _, set := range sortedKeys(a.Usernames) {
+			add(un, set, str(a.Usernames[set]))
+		}
+		add(n, "username", un)
+	}
+	if a.Sets != nil {
+		add(n, "sets", strList(a.Sets))
+	}
+	return n
 }
 
 func serverList(servers []Server, incoming bool) *yaml.Node {
@@ -113,9 +110,7 @@ func serverList(servers []Server, incoming bool) *yaml.Node {
 		add(n, "port", integer(srv.Port))
 		add(n, "security", str(string(srv.Security)))
 		add(n, "auth", str(string(srv.Auth)))
-		if srv.Username != "" {
-			add(n, "username", str(srv.Username))
-		}
+		addIf(n, "username", srv.Username)
 		if o := srv.POP3; o != nil && srv.Protocol == ProtocolPOP3 {
 			pn := mapNode()
 			if o.LeaveOnServer != nil {
@@ -135,6 +130,13 @@ func mapNode() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode} }
 
 func add(m *yaml.Node, key string, v *yaml.Node) {
 	m.Content = append(m.Content, str(key), v)
+}
+
+// addIf adds the string v unless it is empty.
+func addIf(m *yaml.Node, key, v string) {
+	if v != "" {
+		add(m, key, str(v))
+	}
 }
 
 func str(s string) *yaml.Node {

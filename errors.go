@@ -86,13 +86,15 @@ func (l ErrorList) Unwrap() []error {
 }
 
 func (l ErrorList) sort() {
-	sort.SliceStable(l, func(i, j int) bool {
-		a, b := l[i].Pos, l[j].Pos
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		return a.Line < b.Line
-	})
+	sort.SliceStable(l, func(i, j int) bool { return l[i].Pos.before(l[j].Pos) })
+}
+
+// before orders places by file, then line.
+func (p Pos) before(q Pos) bool {
+	if p.File != q.File {
+		return p.File < q.File
+	}
+	return p.Line < q.Line
 }
 
 func (l *ErrorList) add(pos Pos, field, format string, args ...any) {
@@ -100,9 +102,19 @@ func (l *ErrorList) add(pos Pos, field, format string, args ...any) {
 }
 
 // Warning is something that works but will surprise people, such as a
-// certificate name warning for a server addressed by IP. It prints like an
-// Error.
-type Warning = Error
+// certificate name warning for a server addressed by IP: where it is, which
+// field, and what people will see. It prints as an Error does.
+type Warning struct {
+	Pos   Pos
+	Field string
+	Msg   string
+}
+
+// String returns "file:line: field: msg".
+func (w *Warning) String() string {
+	e := Error(*w)
+	return e.Error()
+}
 
 // Errors returns the individual errors in err when it is, or wraps, an
 // ErrorList or an *Error, and nil otherwise.

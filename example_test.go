@@ -27,8 +27,12 @@ accounts:
 	if err != nil {
 		log.Fatal(err)
 	}
+	info, err := site.Account("info@example.co.jp")
+	if err != nil {
+		log.Fatal(err)
+	}
 	for _, set := range site.Sets {
-		p, err := site.Profile(set.Name, site.Account("info@example.co.jp"))
+		p, err := site.Settings(set.Name, info)
 		if err != nil {
 			log.Fatal(err)
 		}

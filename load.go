@@ -14,8 +14,9 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Load reads the description file at path, and the accounts CSV file it
-// names, then validates the result. The error, if any, is an ErrorList.
+// Load reads the description file at path, which describes one mail
+// domain, and validates it (with the accounts of the CSV file it names,
+// which stay in their file). The error, if any, is an ErrorList.
 func Load(path string) (*Site, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -24,64 +25,31 @@ func Load(path string) (*Site, error) {
 	return Parse(path, data)
 }
 
-// Open is Load for a company of any size: the accounts of the CSV file are
-// checked, then left in the file instead of in Site.Accounts, so memory does
-// not grow with their number. Site.EachAccount reads them again one at a
-// time. A description without accounts_csv gives the same Site as Load.
-func Open(path string) (*Site, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
-	}
-	return parse(path, data, true)
-}
-
-// Parse reads a description from data; name is used in error messages
-// ("<stdin>" for standard input) and to find a relative accounts_csv file.
-// It validates the result like Load.
+// Parse reads a description of one mail domain from data; name is used in
+// error messages ("<stdin>" for standard input) and to find a relative
+// accounts_csv file. It validates the result like Load. A description of
+// several domains (YAML documents separated by "---") is for LoadAll.
 func Parse(name string, data []byte) (*Site, error) {
-	return parse(name, data, false)
-}
-
-func parse(name string, data []byte, streamCSV bool) (*Site, error) {
-	r := &reader{file: name}
-	if len(bytes.TrimSpace(data)) == 0 {
-		r.errs.add(Pos{File: name}, "", "the description is empty")
-		return nil, r.errs.Err()
+	sites, err := parseAll(name, data)
+	if err != nil {
+		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		r.errs.add(Pos{File: name, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
-		return nil, r.errs.Err()
+	if len(sites) > 1 {
+		return nil, ErrorList{{Pos: sites[1].Source.Pos, Msg: fmt.Sprintf(
+			"the file describes %d domains (YAML documents separated by ---); read it with LoadAll", len(sites))}}
 	}
-	return r.finish(r.site(doc.Content[0]), streamCSV)
+	return sites[0], nil
 }
 
 // LoadAll reads every site of a description file, which may hold several
 // YAML documents separated by "---", one mail domain each; or, when path is
 // a folder, of every .yaml and .yml file in it. Each site is validated as by
-// Load, and no two may describe the same domain. This is what a server for
-// many domains loads.
+// Load, and no two may describe the same domain. Every problem of every
+// file comes back at once.
 func LoadAll(path string) ([]*Site, error) {
-	info, err := os.Stat(path)
+	files, err := descriptionFiles(path)
 	if err != nil {
-		return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
-	}
-	files := []string{path}
-	if info.IsDir() {
-		files = nil
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
-		}
-		for _, e := range entries {
-			if ext := filepath.Ext(e.Name()); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
-				files = append(files, filepath.Join(path, e.Name()))
-			}
-		}
-		if len(files) == 0 {
-			return nil, ErrorList{{Pos: Pos{File: path}, Msg: "the folder has no .yaml or .yml description"}}
-		}
+		return nil, err
 	}
 	var (
 		sites []*Site
@@ -111,7 +79,33 @@ func LoadAll(path string) ([]*Site, error) {
 	return sites, nil
 }
 
-// parseAll reads every YAML document of data as a site.
+// descriptionFiles is path, or the .yaml and .yml files of the folder path.
+func descriptionFiles(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, ErrorList{{Pos: Pos{File: path}, Msg: readError(err)}}
+	}
+	var files []string
+	for _, e := range entries {
+		if ext := strings.ToLower(filepath.Ext(e.Name())); !e.IsDir() && (ext == ".yaml" || ext == ".yml") {
+			files = append(files, filepath.Join(path, e.Name()))
+		}
+	}
+	if len(files) == 0 {
+		return nil, ErrorList{{Pos: Pos{File: path}, Msg: "the folder has no .yaml or .yml description"}}
+	}
+	return files, nil
+}
+
+// parseAll reads every YAML document of data as a site. Data that holds no
+// document at all is an error: a description that yields no domain.
 func parseAll(name string, data []byte) ([]*Site, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrorList{{Pos: Pos{File: name}, Msg: "the description is empty"}}
@@ -120,6 +114,7 @@ func parseAll(name string, data []byte) ([]*Site, error) {
 	var (
 		sites []*Site
 		errs  ErrorList
+		docs  int
 	)
 	for {
 		var doc yaml.Node
@@ -131,12 +126,19 @@ func parseAll(name string, data []byte) ([]*Site, error) {
 			errs.add(Pos{File: name, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
 			break
 		}
+		if len(doc.Content) == 0 {
+			continue // comments only
+		}
+		docs++
 		r := &reader{file: name}
-		site, err := r.finish(r.site(doc.Content[0]), false)
+		site, err := r.finish(r.site(doc.Content[0]))
 		errs = append(errs, Errors(err)...)
 		if site != nil {
 			sites = append(sites, site)
 		}
+	}
+	if docs == 0 && len(errs) == 0 {
+		errs.add(Pos{File: name}, "", "the description has no YAML document (is every line a comment?)")
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -144,15 +146,9 @@ func parseAll(name string, data []byte) ([]*Site, error) {
 	return sites, nil
 }
 
-// finish reads the accounts CSV file and validates the site.
-func (r *reader) finish(site *Site, streamCSV bool) (*Site, error) {
+// finish validates the site that the reader read.
+func (r *reader) finish(site *Site) (*Site, error) {
 	errs := r.errs
-	site.streamCSV = streamCSV && site.AccountsCSV != ""
-	if site.AccountsCSV != "" && !site.streamCSV {
-		accts, err := ReadAccountsFile(site.AccountsCSV)
-		errs = append(errs, Errors(err)...)
-		site.Accounts = append(site.Accounts, accts...)
-	}
 	if len(errs) > 0 && site.Source.Line == 0 {
 		return nil, errs.Err() // not even a mapping: nothing to validate
 	}

@@ -47,10 +47,28 @@ func TestLoadMigrationExample(t *testing.T) {
 	}, withoutSource(nw.Outgoing[0]))
 
 	require.Len(t, site.Accounts, 3)
-	info := site.Account("INFO@example.co.jp")
-	require.NotNil(t, info)
+	info := account(t, site, "INFO@example.co.jp")
 	assert.Equal(t, map[string]string{"old": "info"}, info.Usernames)
 	assert.Equal(t, "examples/migration.yaml:52", info.Source.Pos.String())
+}
+
+// account looks up addr, which must be listed.
+func account(t *testing.T, site *mailprofile.Site, addr string) *mailprofile.Account {
+	t.Helper()
+	a, err := site.Account(addr)
+	require.NoError(t, err)
+	return a
+}
+
+// allAccounts is every account of site, those of its CSV file included.
+func allAccounts(t *testing.T, site *mailprofile.Site) []*mailprofile.Account {
+	t.Helper()
+	var all []*mailprofile.Account
+	require.NoError(t, site.EachAccount(func(a *mailprofile.Account) error {
+		all = append(all, a)
+		return nil
+	}))
+	return all
 }
 
 func withoutSource(s mailprofile.Server) mailprofile.Server {
@@ -105,8 +123,8 @@ func TestIDN(t *testing.T) {
 	assert.Equal(t, "例え.jp", site.UnicodeDomain())
 	assert.Equal(t, "mail.xn--r8jz45g.jp", site.Sets[0].Incoming[0].Host)
 	assert.Equal(t, "hello@xn--r8jz45g.jp", site.Accounts[0].Address)
-	assert.Same(t, site.Accounts[0], site.Account("hello@例え.jp"))
-	assert.Same(t, site.Accounts[1], site.Account("ops@例え.JP"))
+	assert.Same(t, site.Accounts[0], account(t, site, "hello@例え.jp"))
+	assert.Same(t, site.Accounts[1], account(t, site, "ops@例え.JP"))
 	assert.Equal(t, "ops@例え.jp", mailprofile.UnicodeAddress(site.Accounts[1].Address))
 
 	// The Unicode and ASCII forms are one address.
@@ -148,18 +166,29 @@ func TestLoadCSVExample(t *testing.T) {
 	site, err := mailprofile.Load("examples/migration-csv.yaml")
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join("examples", "accounts.csv"), site.AccountsCSV)
-	require.Len(t, site.Accounts, 3)
-	assert.Equal(t, "田中, 次郎", site.Accounts[1].Name)
-	assert.Equal(t, "木村 美咲 🌸", site.Accounts[2].Name)
-	assert.False(t, site.Accounts[2].HasSet("old"))
-	_, err = site.Profile("old", site.Accounts[2])
+	assert.Empty(t, site.Accounts, "the CSV accounts stay in their file")
+	all := allAccounts(t, site)
+	require.Len(t, all, 3)
+	assert.Equal(t, "田中, 次郎", all[1].Name)
+	assert.Equal(t, "木村 美咲 🌸", all[2].Name)
+	assert.False(t, all[2].HasSet("old"))
+	_, err = site.Settings("old", all[2])
 	assert.ErrorIs(t, err, mailprofile.ErrNotOnSet)
+
+	// A lookup reads the one row, and finds it whatever the letter case.
+	tanaka := account(t, site, "Tanaka@Example.co.jp")
+	assert.Equal(t, all[1], tanaka)
+	assert.Equal(t, "examples/accounts.csv:3", tanaka.Source.Pos.String())
+	_, err = site.Account("nobody@example.co.jp")
+	assert.ErrorIs(t, err, mailprofile.ErrNotFound)
+	_, err = site.Account("not an address")
+	assert.ErrorIs(t, err, mailprofile.ErrNotFound)
 }
 
-func TestProfileUsernames(t *testing.T) {
+func TestSettingsUsernames(t *testing.T) {
 	site, err := mailprofile.Load("testdata/phased.yaml")
 	require.NoError(t, err)
-	both := site.Account("both@phased.example")
+	both := account(t, site, "both@phased.example")
 	tests := []struct {
 		set, addr string
 		in, out   string
@@ -171,22 +200,25 @@ func TestProfileUsernames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.set+"/"+tt.addr, func(t *testing.T) {
-			p, err := site.Profile(tt.set, site.Account(tt.addr))
+			p, err := site.Settings(tt.set, account(t, site, tt.addr))
 			require.NoError(t, err)
 			assert.Equal(t, tt.in, p.Incoming[0].Username)
 			assert.Equal(t, tt.out, p.Outgoing[0].Username)
 		})
 	}
-	tmpl, err := site.Profile("old", nil)
+	domain, err := site.DomainSettings("old")
 	require.NoError(t, err)
-	assert.Equal(t, "%EMAILLOCALPART%", tmpl.Incoming[0].Username, "the domain template keeps placeholders")
-	assert.Equal(t, "phased.example — old server", tmpl.Description())
-	p, err := site.Profile("", both)
+	assert.Equal(t, "%EMAILLOCALPART%", domain.Incoming[0].Username, "the domain's settings keep placeholders")
+	assert.Equal(t, "phased.example — old server", domain.Description())
+	_, err = site.Settings("old", nil)
+	assert.Error(t, err, "no account is not the domain's settings")
+	p, err := site.Settings("", both)
 	require.NoError(t, err)
 	assert.Equal(t, "new", p.Set.Name, `"" is the default set`)
 	assert.Equal(t, "both@phased.example — new server", p.Description())
-	_, err = site.Profile("newer", both)
+	_, err = site.Settings("newer", both)
 	assert.ErrorIs(t, err, mailprofile.ErrUnknownSet)
+	assert.EqualError(t, err, `no server set "newer" (the sets are old, new)`)
 	// The site itself is not changed by resolving.
 	assert.Equal(t, "%EMAILLOCALPART%", site.Set("old").Incoming[0].Username)
 }
@@ -229,7 +261,7 @@ servers:
 	require.NoError(t, err)
 	var got []string
 	for _, w := range site.Warnings() {
-		got = append(got, w.Error())
+		got = append(got, w.String())
 	}
 	assert.Equal(t, []string{
 		"w.yaml:8: servers.old.incoming[0].host: mail.example.co.jp is in the domain being moved: while DNS changes it may reach either server; name the old server by the provider's host name or its IP address",

@@ -1,10 +1,8 @@
 package mailprofile
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -27,17 +25,18 @@ type Site struct {
 	// means there is no move: the first set is the one to configure.
 	Migration *Migration
 
-	// Accounts are the people: the inline accounts, then those from
-	// AccountsCSV, except for a Site from Open, which leaves the CSV
-	// accounts in their file. EachAccount goes through all of them either
-	// way.
+	// Accounts are the people written in the description itself. The
+	// people of AccountsCSV are not here: they stay in their file, so that
+	// memory does not grow with their number. EachAccount and Account
+	// reach both.
 	Accounts []*Account
 
-	// AccountsCSV is the CSV file the accounts were read from, if any,
-	// resolved against the description file's folder.
+	// AccountsCSV is the CSV file with more accounts, if any, resolved
+	// against the description file's folder. Its accounts are read from
+	// the file each time they are needed, one at a time.
 	AccountsCSV string
 
-	streamCSV bool // the CSV accounts are read from the file when needed
+	index accountIndex // where each account of AccountsCSV is, built on the first Account call
 
 	// BaseURL is where mailprofile serve is reached from outside, such as
 	// "https://setup.example-host.jp": setup pages and printed sheets
@@ -134,7 +133,7 @@ type Server struct {
 	// AuthPasswordCleartext.
 	Auth Auth
 
-	// Username is the login name: literal text, or a template with the
+	// Username is the login name: literal text, or a pattern with the
 	// placeholders %EMAILADDRESS%, %EMAILLOCALPART% and %EMAILDOMAIN%.
 	// The zero value means "%EMAILADDRESS%". An account's override for the
 	// set replaces it.
@@ -198,7 +197,7 @@ func (a *Account) HasSet(name string) bool {
 
 // UsernameOn is the login that a overrides on the set named name: its
 // override for that set, else its override for every set, else "" (the
-// servers' templates apply).
+// servers' patterns apply).
 func (a *Account) UsernameOn(name string) string {
 	if u := a.Usernames[name]; u != "" {
 		return u
@@ -206,7 +205,7 @@ func (a *Account) UsernameOn(name string) string {
 	return a.Usernames[""]
 }
 
-// Set returns the set named name, or nil.
+// Set returns the set named name, or nil; LookupSet says why.
 func (s *Site) Set(name string) *ServerSet {
 	for _, set := range s.Sets {
 		if set.Name == name {
@@ -215,6 +214,30 @@ func (s *Site) Set(name string) *ServerSet {
 	}
 	return nil
 }
+
+// LookupSet returns the set named name, or the DefaultSet for "". For a
+// name the site does not have, the error wraps ErrUnknownSet and names the
+// sets it has.
+func (s *Site) LookupSet(name string) (*ServerSet, error) {
+	set := s.DefaultSet()
+	if name != "" {
+		set = s.Set(name)
+	}
+	if set == nil {
+		return nil, &unknownSetError{name: name, have: setNames(s)}
+	}
+	return set, nil
+}
+
+// unknownSetError is the one wording for a set that is not there, wherever
+// it is asked for.
+type unknownSetError struct{ name, have string }
+
+func (e *unknownSetError) Error() string {
+	return fmt.Sprintf("no server set %q (the sets are %s)", e.name, e.have)
+}
+
+func (e *unknownSetError) Is(target error) bool { return target == ErrUnknownSet }
 
 // DefaultSet is the set clients should be given when nobody asks for one:
 // the set being moved to, or the first set when there is no migration.
@@ -228,48 +251,6 @@ func (s *Site) DefaultSet() *ServerSet {
 		return nil
 	}
 	return s.Sets[0]
-}
-
-// Account returns the account with the given address, or nil. Letter case
-// and the form of the domain (Unicode or ASCII) do not matter, as for the
-// duplicate check of Validate. For a Site from Open it reads the CSV file.
-func (s *Site) Account(address string) *Account {
-	addr, err := normalizeAddress(address)
-	if err != nil {
-		return nil
-	}
-	var found *Account
-	errFound := errors.New("found")
-	s.EachAccount(func(a *Account) error {
-		if strings.EqualFold(a.Address, addr) {
-			found = a
-			return errFound
-		}
-		return nil
-	})
-	return found
-}
-
-// EachAccount calls f for every account, inline accounts first, stopping at
-// the first error, which it returns. For a Site from Open, the CSV accounts
-// are read from their file one at a time and checked again as they are read.
-func (s *Site) EachAccount(f func(*Account) error) error {
-	for _, a := range s.Accounts {
-		if err := f(a); err != nil {
-			return err
-		}
-	}
-	if !s.streamCSV {
-		return nil
-	}
-	v := &validator{site: s, domainOK: true}
-	return eachCSVAccount(s.AccountsCSV, func(a *Account) error {
-		v.account(a, -1)
-		if err := v.errs.Err(); err != nil {
-			return fmt.Errorf("%s changed since it was checked: %w", s.AccountsCSV, err)
-		}
-		return f(a)
-	})
 }
 
 // DisplayName is the organisation, or the domain when there is none.

@@ -2,7 +2,6 @@ package mailprofile
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/netip"
 	"net/url"
 	"sort"
@@ -14,8 +13,13 @@ import (
 // options, and the ASCII forms of the domain, hosts and addresses. It
 // returns every problem at once as an ErrorList, or nil. Generators expect a
 // validated Site.
+//
+// The accounts of AccountsCSV are read from the file and checked, but not
+// kept: only a map of their addresses, for the duplicate check, lives while
+// Validate runs.
 func (s *Site) Validate() error {
-	v := &validator{site: s, seen: make(map[uint64]firstSeen)}
+	s.index.reset()
+	v := &validator{site: s, seen: make(map[string]firstSeen)}
 	v.domain()
 	v.sets()
 	v.migration()
@@ -29,7 +33,7 @@ type validator struct {
 	site     *Site
 	errs     ErrorList
 	domainOK bool
-	seen     map[uint64]firstSeen // address hash: where it was first listed; nil: no duplicate check
+	seen     map[string]firstSeen // by addressKey: where it was first listed; nil: no duplicate check
 }
 
 func (v *validator) fail(pos Pos, field, format string, args ...any) {
@@ -115,111 +119,154 @@ func DefaultPort(p Protocol, sec Security) int {
 }
 
 func (v *validator) server(srv *Server, path string, incoming bool) {
-	src := srv.Source
-	field := func(key string) string { return joinPath(path, key) }
+	sv := &serverCheck{validator: v, srv: srv, path: path}
+	protoOK := sv.protocol(incoming)
+	sv.host()
+	secOK := sv.security(protoOK)
+	sv.port(protoOK && secOK)
+	sv.auth(incoming)
+	sv.pop3(protoOK)
+}
 
-	protoOK := true
+// serverCheck checks one server, filling in its defaults.
+type serverCheck struct {
+	*validator
+	srv  *Server
+	path string
+}
+
+// fail reports a problem with the field key of the server, at the line of
+// the key at (which may be another key: a port that calls for a security).
+func (c *serverCheck) fail(at, key, format string, args ...any) {
+	c.validator.fail(c.srv.Source.at(at), joinPath(c.path, key), format, args...)
+}
+
+func (c *serverCheck) protocol(incoming bool) bool {
+	p := c.srv.Protocol
 	switch {
-	case srv.Protocol == "":
-		v.fail(src.at("protocol"), field("protocol"), "is required (imap or pop3)")
-		protoOK = false
-	case incoming && !srv.Protocol.Incoming():
-		v.fail(src.at("protocol"), field("protocol"), "%q is not an incoming protocol (use imap or pop3)", string(srv.Protocol))
-		protoOK = false
-	case !incoming && srv.Protocol != ProtocolSMTP:
-		v.fail(src.at("protocol"), field("protocol"), "%q is not an outgoing protocol (use smtp)", string(srv.Protocol))
-		protoOK = false
+	case p == "":
+		c.fail("protocol", "protocol", "is required (imap or pop3)")
+	case incoming && !p.Incoming():
+		c.fail("protocol", "protocol", "%q is not an incoming protocol (use imap or pop3)", string(p))
+	case !incoming && p != ProtocolSMTP:
+		c.fail("protocol", "protocol", "%q is not an outgoing protocol (use smtp)", string(p))
+	default:
+		return true
 	}
+	return false
+}
 
-	if srv.Host == "" {
-		v.fail(src.at("host"), field("host"), "is required (a host name or an IP address)")
-	} else if h, err := normalizeHost(srv.Host); err != nil {
-		v.fail(src.at("host"), field("host"), "%v", err)
+func (c *serverCheck) host() {
+	if c.srv.Host == "" {
+		c.fail("host", "host", "is required (a host name or an IP address)")
+	} else if h, err := normalizeHost(c.srv.Host); err != nil {
+		c.fail("host", "host", "%v", err)
 	} else {
-		srv.Host = h
+		c.srv.Host = h
 	}
+}
 
-	// Security, possibly implied by the port.
-	secOK := true
+// security checks the security mode, or works it out from the port.
+func (c *serverCheck) security(protoOK bool) bool {
+	srv := c.srv
 	switch srv.Security {
 	case SecurityTLS, SecurityStartTLS:
 	case SecurityNone:
-		if !v.site.AllowInsecure {
-			v.fail(src.at("security"), field("security"), "none sends passwords and mail in plain text; use tls or starttls, or set allow_insecure: true")
+		if !c.site.AllowInsecure {
+			c.fail("security", "security", "none sends passwords and mail in plain text; use tls or starttls, or set allow_insecure: true")
 		}
 	case "":
-		if srv.Port == 0 {
-			srv.Security = SecurityTLS
-			break
-		}
-		if ports, ok := standardPorts[srv.Protocol]; ok {
-			switch srv.Port {
-			case ports[0]:
-				srv.Security = SecurityTLS
-			case ports[1]:
-				srv.Security = SecurityStartTLS
-			}
-		}
+		srv.Security = impliedSecurity(srv.Protocol, srv.Port)
 		if srv.Security == "" && protoOK && !(srv.Protocol == ProtocolSMTP && srv.Port == 25) {
-			v.fail(src.at("port"), field("security"), "is required for port %d (tls or starttls)", srv.Port)
-			secOK = false
+			c.fail("port", "security", "is required for port %d (tls or starttls)", srv.Port)
+			return false
 		}
 	default:
-		v.fail(src.at("security"), field("security"), "%q is not one of tls, starttls, none", string(srv.Security))
-		secOK = false
+		c.fail("security", "security", "%q is not one of tls, starttls, none", string(srv.Security))
+		return false
 	}
+	return true
+}
 
-	if srv.Port == 0 && protoOK && secOK {
+// impliedSecurity is the security a standard port implies, TLS when there
+// is no port, or "" when the port says nothing.
+func impliedSecurity(p Protocol, port int) Security {
+	ports, ok := standardPorts[p]
+	switch {
+	case port == 0:
+		return SecurityTLS
+	case ok && port == ports[0]:
+		return SecurityTLS
+	case ok && port == ports[1]:
+		return SecurityStartTLS
+	}
+	return ""
+}
+
+// port fills in the default port and checks that it fits the security.
+func (c *serverCheck) port(known bool) {
+	srv := c.srv
+	if srv.Port == 0 && known {
 		srv.Port = DefaultPort(srv.Protocol, srv.Security)
 	}
+	ports := standardPorts[srv.Protocol]
 	switch {
 	case srv.Port < 0 || srv.Port > 65535:
-		v.fail(src.at("port"), field("port"), "%d is not a port", srv.Port)
+		c.fail("port", "port", "%d is not a port", srv.Port)
 	case srv.Protocol == ProtocolSMTP && srv.Port == 25:
-		v.fail(src.at("port"), field("port"), "25 is for mail between servers and is blocked on most networks; mail clients submit on 587 (starttls) or 465 (tls)")
-	case protoOK && secOK:
-		ports := standardPorts[srv.Protocol]
-		if srv.Security == SecurityStartTLS && srv.Port == ports[0] {
-			v.fail(src.at("port"), field("port"), "%d is the %s port for TLS from the first byte; use security: tls, or port %d for starttls", srv.Port, srv.Protocol, ports[1])
-		}
-		if srv.Security == SecurityTLS && srv.Port == ports[1] {
-			v.fail(src.at("port"), field("port"), "%d is the %s port for starttls; use security: starttls, or port %d for tls", srv.Port, srv.Protocol, ports[0])
-		}
+		c.fail("port", "port", "25 is for mail between servers and is blocked on most networks; mail clients submit on 587 (starttls) or 465 (tls)")
+	case !known:
+	case srv.Security == SecurityStartTLS && srv.Port == ports[0]:
+		c.fail("port", "port", "%d is the %s port for TLS from the first byte; use security: tls, or port %d for starttls", srv.Port, srv.Protocol, ports[1])
+	case srv.Security == SecurityTLS && srv.Port == ports[1]:
+		c.fail("port", "port", "%d is the %s port for starttls; use security: starttls, or port %d for tls", srv.Port, srv.Protocol, ports[0])
 	}
+}
 
+// auth checks the authentication and the user name pattern.
+func (c *serverCheck) auth(incoming bool) {
+	srv := c.srv
 	switch srv.Auth {
 	case "":
 		srv.Auth = AuthPasswordCleartext
 	case AuthPasswordCleartext, AuthPasswordEncrypted, AuthOAuth2:
 	case AuthNone:
 		if incoming {
-			v.fail(src.at("auth"), field("auth"), "none is only possible for outgoing servers; an incoming server needs a login")
+			c.fail("auth", "auth", "none is only possible for outgoing servers; an incoming server needs a login")
 		}
 	default:
-		v.fail(src.at("auth"), field("auth"), "%q is not one of password-cleartext, password-encrypted, oauth2, none", string(srv.Auth))
+		c.fail("auth", "auth", "%q is not one of password-cleartext, password-encrypted, oauth2, none", string(srv.Auth))
 	}
-
-	if srv.Auth == AuthNone {
+	switch {
+	case srv.Auth == AuthNone:
 		srv.Username = ""
-	} else if srv.Username == "" {
+	case srv.Username == "":
 		srv.Username = PlaceholderAddress
-	} else if err := checkTemplate(srv.Username); err != nil {
-		v.fail(src.at("username"), field("username"), "%v", err)
+	default:
+		if err := checkPattern(srv.Username); err != nil {
+			c.fail("username", "username", "%v", err)
+		}
 	}
+}
 
-	if srv.Protocol == ProtocolPOP3 {
-		if srv.POP3 == nil {
-			srv.POP3 = &POP3Options{}
+// pop3 fills in and checks the POP3 options.
+func (c *serverCheck) pop3(protoOK bool) {
+	srv := c.srv
+	if srv.Protocol != ProtocolPOP3 {
+		if srv.POP3 != nil && protoOK {
+			c.fail("pop3", "pop3", "POP3 options are only for protocol pop3, not %s", srv.Protocol)
 		}
-		if srv.POP3.LeaveOnServer == nil {
-			leave := v.site.Migration != nil
-			srv.POP3.LeaveOnServer = &leave
-		}
-		if srv.POP3.KeepDays < 0 {
-			v.fail(src.at("keep_days"), field("pop3.keep_days"), "%d is not a number of days", srv.POP3.KeepDays)
-		}
-	} else if srv.POP3 != nil && protoOK {
-		v.fail(src.at("pop3"), field("pop3"), "POP3 options are only for protocol pop3, not %s", srv.Protocol)
+		return
+	}
+	if srv.POP3 == nil {
+		srv.POP3 = &POP3Options{}
+	}
+	if srv.POP3.LeaveOnServer == nil {
+		leave := c.site.Migration != nil
+		srv.POP3.LeaveOnServer = &leave
+	}
+	if srv.POP3.KeepDays < 0 {
+		c.fail("keep_days", "pop3.keep_days", "%d is not a number of days", srv.POP3.KeepDays)
 	}
 }
 
@@ -315,8 +362,8 @@ func (v *validator) accounts() {
 	for i, a := range v.site.Accounts {
 		v.account(a, i)
 	}
-	if v.site.streamCSV {
-		v.errs = append(v.errs, Errors(eachCSVAccount(v.site.AccountsCSV, func(a *Account) error {
+	if v.site.AccountsCSV != "" {
+		v.errs = append(v.errs, Errors(eachCSVAccount(v.site.AccountsCSV, func(a *Account, _ rowRef) error {
 			v.account(a, -1)
 			return nil
 		}))...)
@@ -342,10 +389,7 @@ func (v *validator) account(a *Account, i int) {
 		if v.domainOK && domainPart(addr) != s.Domain && !s.AllowOtherDomains {
 			v.fail(a.Source.at("address"), field("address"), "%s is not in the domain %s (set allow_other_domains: true to allow it)", addr, s.Domain)
 		} else if v.seen != nil {
-			// A 64-bit hash per address keeps memory small for a company
-			// of any size; two addresses sharing one is a 1 in 10^9 chance
-			// at 100,000 accounts.
-			key := addressHash(addr)
+			key := addressKey(addr)
 			if prev, ok := v.seen[key]; ok {
 				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, v.where(prev))
 			} else {
@@ -363,7 +407,7 @@ func (v *validator) account(a *Account, i int) {
 			v.fail(a.Source.at(key), field(key), "%q is not a server set (have %s)", set, setNames(s))
 		} else if name == "" {
 			v.fail(a.Source.at(key), field(key), "is empty")
-		} else if err := checkTemplate(name); err != nil {
+		} else if err := checkPattern(name); err != nil {
 			v.fail(a.Source.at(key), field(key), "%v", err)
 		}
 	}
@@ -382,8 +426,7 @@ func (v *validator) account(a *Account, i int) {
 	}
 }
 
-// firstSeen is where an address was first listed, in 8 bytes, so that
-// checking a CSV file of any size needs little memory: a line of the
+// firstSeen is where an address was first listed, in 8 bytes: a line of the
 // description or of the CSV file, or the index of an account built in code.
 type firstSeen struct {
 	n    int32
@@ -408,12 +451,6 @@ func (v *validator) where(f firstSeen) string {
 		return Pos{File: v.site.AccountsCSV, Line: int(f.n)}.String()
 	}
 	return fmt.Sprintf("accounts[%d]", f.n)
-}
-
-func addressHash(addr string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(strings.ToLower(addr)))
-	return h.Sum64()
 }
 
 func sortedKeys[V any](m map[string]V) []string {

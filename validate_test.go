@@ -206,7 +206,15 @@ func TestCSVErrors(t *testing.T) {
 		{"unknown set in sets", "address,sets\na@example.co.jp,new old\n", "people.csv:2: row 2: sets: \"old\" is not a server set (have new)"},
 		{"outside domain", "address\na@example.com\n", "people.csv:2: row 2: address: a@example.com is not in the domain example.co.jp (set allow_other_domains: true to allow it)"},
 		{"bad quoting", "address,name\n\"a@example.co.jp,Bad\n", "people.csv:2: row 2: not valid CSV: extraneous or missing \" in quoted-field"},
-		{"too many fields", "address\na@example.co.jp,extra\n", "people.csv:2: row 2: has 2 fields but the header has 1 columns"},
+		{"too many fields", "address\na@example.co.jp,extra\n", "people.csv:2: row 2: has 2 fields but the header has 1 columns (a field that holds a comma must be in double quotes)"},
+		{"an unquoted comma and an empty field more", "address,name,username.new\nyamada@example.co.jp,山田, 太郎,\n",
+			"people.csv:2: row 2: has 4 fields but the header has 3 columns (a field that holds a comma must be in double quotes)"},
+		{"too few fields", "address,name,username.new\nyamada@example.co.jp,山田\n",
+			"people.csv:2: row 2: has 2 fields but the header has 3 columns (a field that holds a comma must be in double quotes)"},
+		{"shift_jis hides no other row", "address,name\na@example.co.jp,\x8e\x52\x93\x63\nb@example.co.jp,\x93\x63\nnot-an-address,ok\n",
+			"people.csv:2: row 2: name: is not UTF-8 text (save the file as \"CSV UTF-8\")\n" +
+				"people.csv:3: row 3: name: is not UTF-8 text (save the file as \"CSV UTF-8\")\n" +
+				"people.csv:4: row 4: address: \"not-an-address\" is not an email address (no @)"},
 		{"shift_jis", "address,name\na@example.co.jp,\x8e\x52\x93\x63\n", "people.csv:2: row 2: name: is not UTF-8 text (save the file as \"CSV UTF-8\")"},
 		{"multi-line field keeps the row", "address,name\na@example.co.jp,\"two\nlines\"\nbad,x\n", "people.csv:4: row 3: address: \"bad\" is not an email address (no @)"},
 	}

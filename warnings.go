@@ -2,6 +2,7 @@ package mailprofile
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -10,7 +11,7 @@ import (
 // that depend on the DNS being switched, and POP3 servers that delete mail
 // during a move. Call it on a validated Site.
 func (s *Site) Warnings() []*Warning {
-	var ws ErrorList
+	var ws warnings
 	for _, set := range s.Sets {
 		path := set.Source.pathOr("servers." + set.Name)
 		for i, srv := range set.Incoming {
@@ -20,11 +21,17 @@ func (s *Site) Warnings() []*Warning {
 			s.serverWarnings(&ws, set, srv, fmt.Sprintf("%s.outgoing[%d]", path, i))
 		}
 	}
-	ws.sort()
+	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Pos.before(ws[j].Pos) })
 	return ws
 }
 
-func (s *Site) serverWarnings(ws *ErrorList, set *ServerSet, srv Server, path string) {
+type warnings []*Warning
+
+func (ws *warnings) add(pos Pos, field, format string, args ...any) {
+	*ws = append(*ws, &Warning{Pos: pos, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (s *Site) serverWarnings(ws *warnings, set *ServerSet, srv Server, path string) {
 	at := srv.Source.at("host")
 	if IsIP(srv.Host) && srv.Security.Encrypted() {
 		ws.add(at, joinPath(path, "host"),

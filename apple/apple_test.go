@@ -13,16 +13,17 @@ import (
 	"github.com/mailprofile/mailprofile/apple"
 	"github.com/mailprofile/mailprofile/export"
 	"github.com/mailprofile/mailprofile/internal/golden"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/internal/spectest"
 )
 
-// accountProfiles returns a's profiles on every set it has.
-func accountProfiles(t *testing.T, site *mailprofile.Site, a *mailprofile.Account) []*mailprofile.Profile {
+// accountSettings returns a's profiles on every set it has.
+func accountSettings(t *testing.T, site *mailprofile.Site, a *mailprofile.Account) []*mailprofile.Settings {
 	t.Helper()
-	var ps []*mailprofile.Profile
+	var ps []*mailprofile.Settings
 	for _, set := range site.Sets {
 		if a.HasSet(set.Name) {
-			p, err := site.Profile(set.Name, a)
+			p, err := site.Settings(set.Name, a)
 			require.NoError(t, err)
 			ps = append(ps, p)
 		}
@@ -35,9 +36,9 @@ func TestGenerateGolden(t *testing.T) {
 		t.Run(golden.Name(c), func(t *testing.T) {
 			site, err := mailprofile.Load(c)
 			require.NoError(t, err)
-			var everyone []*mailprofile.Profile
-			for _, a := range site.Accounts {
-				ps := accountProfiles(t, site, a)
+			var everyone []*mailprofile.Settings
+			for _, a := range sitetest.All(t, site) {
+				ps := accountSettings(t, site, a)
 				everyone = append(everyone, ps...)
 				got, err := apple.Generate(ps, nil)
 				require.NoError(t, err)
@@ -55,7 +56,7 @@ func TestGenerateGolden(t *testing.T) {
 
 // assertServers checks that each payload carries its profile's first
 // servers, and that a password is only there when asked for.
-func assertServers(t *testing.T, ps []*mailprofile.Profile, decoded map[string]any) {
+func assertServers(t *testing.T, ps []*mailprofile.Settings, decoded map[string]any) {
 	t.Helper()
 	content := decoded["PayloadContent"].([]any)
 	require.Len(t, content, len(ps), "one payload per account and set")
@@ -110,9 +111,9 @@ func identifiers(t *testing.T, data []byte) (top string, payloads []string, uuid
 
 func generate(t *testing.T, site *mailprofile.Site, set, addr string) []byte {
 	t.Helper()
-	p, err := site.Profile(set, site.Account(addr))
+	p, err := site.Settings(set, sitetest.Account(t, site, addr))
 	require.NoError(t, err)
-	data, err := apple.Generate([]*mailprofile.Profile{p}, nil)
+	data, err := apple.Generate([]*mailprofile.Settings{p}, nil)
 	require.NoError(t, err)
 	return data
 }
@@ -146,8 +147,8 @@ func TestIdentifiers(t *testing.T) {
 		assert.NotEqual(t, topInfo, topMoved)
 	})
 	t.Run("bundle keeps payload identifiers", func(t *testing.T) {
-		a := site.Account("info@example.co.jp")
-		both, err := apple.Generate(accountProfiles(t, site, a), nil)
+		a := sitetest.Account(t, site, "info@example.co.jp")
+		both, err := apple.Generate(accountSettings(t, site, a), nil)
 		require.NoError(t, err)
 		top, payloads, uuids := identifiers(t, both)
 		_, newPayload, _ := identifiers(t, newInfo)
@@ -167,8 +168,8 @@ func TestIdentifiers(t *testing.T) {
 
 func TestPasswords(t *testing.T) {
 	site := load(t, "../testdata/escaping.yaml")
-	a := site.Account("Foo.Bar+tag@other.example")
-	ps := accountProfiles(t, site, a)
+	a := sitetest.Account(t, site, "Foo.Bar+tag@other.example")
+	ps := accountSettings(t, site, a)
 
 	without, err := apple.Generate(ps, nil)
 	require.NoError(t, err)
@@ -192,10 +193,10 @@ func TestPasswords(t *testing.T) {
 
 func TestUnsupported(t *testing.T) {
 	site := load(t, "../examples/migration.yaml")
-	tmpl, err := site.Profile("new", nil)
+	tmpl, err := site.DomainSettings("new")
 	require.NoError(t, err)
 	var unsupported *mailprofile.UnsupportedError
-	_, err = apple.Generate([]*mailprofile.Profile{tmpl}, nil)
+	_, err = apple.Generate([]*mailprofile.Settings{tmpl}, nil)
 	require.ErrorAs(t, err, &unsupported)
 	assert.Equal(t, "account", unsupported.Field)
 
@@ -204,9 +205,9 @@ func TestUnsupported(t *testing.T) {
 
 	oauth, err := mailprofile.Load("../testdata/oauth2.yaml")
 	require.NoError(t, err)
-	p, err := oauth.Profile("", oauth.Accounts[0])
+	p, err := oauth.Settings("", oauth.Accounts[0])
 	require.NoError(t, err)
-	_, err = apple.Generate([]*mailprofile.Profile{p}, nil)
+	_, err = apple.Generate([]*mailprofile.Settings{p}, nil)
 	require.ErrorAs(t, err, &unsupported)
 	assert.Equal(t, "servers", unsupported.Field)
 }

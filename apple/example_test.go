@@ -29,11 +29,15 @@ accounts:
 		log.Fatal(err)
 	}
 	// The account to add during the move: the new set.
-	p, err := site.Profile("new", site.Account("info@example.co.jp"))
+	info, err := site.Account("info@example.co.jp")
 	if err != nil {
 		log.Fatal(err)
 	}
-	data, err := apple.Generate([]*mailprofile.Profile{p}, nil)
+	p, err := site.Settings("new", info)
+	if err != nil {
+		log.Fatal(err)
+	}
+	data, err := apple.Generate([]*mailprofile.Settings{p}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/apple"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/internal/spectest"
 	"github.com/mailprofile/mailprofile/internal/testpki"
 )
@@ -39,13 +40,13 @@ func newPKI(t *testing.T, spec testpki.Spec) *pki {
 	return p
 }
 
-func unsignedProfile(t *testing.T, opts *apple.Options) []byte {
+func infoProfile(t *testing.T, opts *apple.Options) []byte {
 	t.Helper()
 	site, err := mailprofile.Load("../examples/migration.yaml")
 	require.NoError(t, err)
-	p, err := site.Profile("new", site.Account("info@example.co.jp"))
+	p, err := site.Settings("new", sitetest.Account(t, site, "info@example.co.jp"))
 	require.NoError(t, err)
-	data, err := apple.Generate([]*mailprofile.Profile{p}, opts)
+	data, err := apple.Generate([]*mailprofile.Settings{p}, opts)
 	require.NoError(t, err)
 	return data
 }
@@ -74,8 +75,8 @@ func TestSignVerifiedByOpenSSL(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, signer.Warning(time.Now()))
 
-	unsigned := unsignedProfile(t, nil)
-	signed := unsignedProfile(t, &apple.Options{Signer: signer})
+	unsigned := infoProfile(t, nil)
+	signed := infoProfile(t, &apple.Options{Signer: signer})
 	assert.NotEqual(t, unsigned, signed)
 
 	content, err := opensslVerify(t, p, signed)
@@ -136,7 +137,7 @@ func TestSignerRefuses(t *testing.T) {
 
 func TestRootCAPayload(t *testing.T) {
 	root := testpki.NewRoot(t, "Example Private Mail CA")
-	data := unsignedProfile(t, &apple.Options{RootCA: root.Cert})
+	data := infoProfile(t, &apple.Options{RootCA: root.Cert})
 	profile := spectest.CheckAppleProfile(t, data)
 	content := profile["PayloadContent"].([]any)
 	require.Len(t, content, 2)
@@ -146,27 +147,12 @@ func TestRootCAPayload(t *testing.T) {
 	assert.Equal(t, "Example Private Mail CA", ca["PayloadDisplayName"])
 	assert.Contains(t, ca["PayloadDescription"], "Certificate Trust Settings")
 
-	// A template gives the same, and signs when asked.
-	site, err := mailprofile.Load("../examples/migration.yaml")
-	require.NoError(t, err)
-	tmpl, err := apple.NewTemplate(site, "new", &apple.Options{RootCA: root.Cert})
-	require.NoError(t, err)
-	p, err := site.Profile("new", &mailprofile.Account{Address: "x@example.co.jp"})
-	require.NoError(t, err)
-	want, err := apple.Generate([]*mailprofile.Profile{p}, &apple.Options{RootCA: root.Cert})
-	require.NoError(t, err)
-	got, err := tmpl.Generate("x@example.co.jp")
-	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got))
-
+	// Signed, the same profile is inside the signature.
 	pk := newPKI(t, testpki.Spec{CommonName: "signer"})
 	signer, err := apple.NewSigner(pk.certPEM, pk.keyPEM, pk.chainPEM, time.Now())
 	require.NoError(t, err)
-	stmpl, err := apple.NewTemplate(site, "new", &apple.Options{RootCA: root.Cert, Signer: signer})
-	require.NoError(t, err)
-	signed, err := stmpl.Generate("x@example.co.jp")
-	require.NoError(t, err)
+	signed := infoProfile(t, &apple.Options{RootCA: root.Cert, Signer: signer})
 	content2, err := opensslVerify(t, pk, signed)
 	require.NoError(t, err)
-	assert.Equal(t, string(want), string(content2))
+	assert.Equal(t, string(data), string(content2))
 }

@@ -30,7 +30,7 @@ func (d *discard) Write(b []byte) (int, error) {
 
 // benchmark runs one request shape through the handler, without a network
 // and without building the request anew each time: the handler's own cost
-// per request, as bench/serve.sh adds it to net/http's.
+// per request, which bench/serve.sh adds to net/http's.
 func benchmark(b *testing.B, opts *autoconfig.Options, method, target, body string) {
 	h, err := autoconfig.New(loadSites(b), opts)
 	if err != nil {
@@ -59,6 +59,7 @@ var endpoints = []struct {
 	{"autodiscover-xml", http.MethodPost, "/autodiscover/autodiscover.xml", body("yamada@example.co.jp")},
 	{"autodiscover-json", http.MethodGet, "/autodiscover/autodiscover.json?Email=yamada%40example.co.jp&Protocol=AutodiscoverV1", ""},
 	{"apple", http.MethodGet, "/apple/yamada@example.co.jp.mobileconfig", ""},
+	{"setup-page", http.MethodGet, "/setup/yamada@example.co.jp", ""},
 	{"healthz", http.MethodGet, "/healthz", ""},
 }
 

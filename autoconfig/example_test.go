@@ -43,10 +43,9 @@ func ExampleNew() {
 	// <hostname>sv1234.example-host.jp</hostname>
 }
 
-// ExampleCoarseDeadlines serves the handler as mailprofile serve does: the
-// bounded http.Server of NewServer on a listener whose deadlines one
-// watchdog keeps.
-func ExampleCoarseDeadlines() {
+// ExampleNewServer serves the handler as mailprofile serve does: on an
+// http.Server whose own timeouts bound every wait.
+func ExampleNewServer() {
 	sites, err := mailprofile.LoadAll("../examples/migration.yaml")
 	if err != nil {
 		log.Fatal(err)
@@ -60,7 +59,7 @@ func ExampleCoarseDeadlines() {
 		log.Fatal(err)
 	}
 	srv := autoconfig.NewServer(ln.Addr().String(), h, nil)
-	go srv.Serve(autoconfig.CoarseDeadlines(ln))
+	go srv.Serve(ln)
 	defer srv.Close()
 
 	resp, err := http.Get("http://" + ln.Addr().String() + "/healthz")

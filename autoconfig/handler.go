@@ -2,17 +2,14 @@ package autoconfig
 
 import (
 	"crypto/x509"
-	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/apple"
-	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
 // Options are the choices of New. A nil *Options is the zero value.
@@ -29,7 +26,8 @@ type Options struct {
 
 	// Logger receives one line per request: method, path, status,
 	// duration and domain. Nil means no logging. Passwords, the
-	// Authorization header and request bodies are never logged.
+	// Authorization header, request bodies and query strings are never
+	// logged, and addresses in paths are replaced by "…".
 	Logger *slog.Logger
 
 	// LogAddresses adds the full email address to each log line. The zero
@@ -54,42 +52,21 @@ type Options struct {
 	Now func() time.Time
 }
 
-// ErrUnknownSet is returned by New and SetSites when Options.Set names a set
-// that a site does not have.
-var ErrUnknownSet = errors.New("autoconfig: a site has no such server set")
-
 // Handler answers the lookups. Create it with New; it is safe for
 // concurrent use, and SetSites may swap the sites while it serves.
 type Handler struct {
 	opts  Options
-	state atomic.Pointer[state]
-	date  atomic.Pointer[httpDate]
-}
-
-// httpDate is the Date header of the answers made in one second.
-type httpDate struct {
-	unix  int64
-	value []string
-}
-
-// dateHeader is the Date header for an answer made at t. net/http would
-// read the clock and format the date for every answer; this formats it
-// once a second.
-func (h *Handler) dateHeader(t time.Time) []string {
-	if d := h.date.Load(); d != nil && d.unix == t.Unix() {
-		return d.value
-	}
-	d := &httpDate{unix: t.Unix(), value: []string{t.UTC().Format(http.TimeFormat)}}
-	h.date.Store(d)
-	return d.value
+	sites atomic.Pointer[sites]
 }
 
 var _ http.Handler = (*Handler)(nil)
 
-// New returns a Handler for sites, which must be validated and describe
-// different domains. All that does not depend on the person asking is made
-// here, once.
-func New(sites []*mailprofile.Site, opts *Options) (*Handler, error) {
+// New returns a Handler for the sites, which must be validated and describe
+// different domains. It checks once that every format can be made for each
+// site; the answers themselves are made per request by the same generators
+// that mailprofile gen uses. The error wraps mailprofile.ErrUnknownSet when
+// Options.Set names a set that a site does not have.
+func New(list []*mailprofile.Site, opts *Options) (*Handler, error) {
 	h := &Handler{}
 	if opts != nil {
 		h.opts = *opts
@@ -97,139 +74,141 @@ func New(sites []*mailprofile.Site, opts *Options) (*Handler, error) {
 	if h.opts.Now == nil {
 		h.opts.Now = time.Now
 	}
-	if err := h.SetSites(sites); err != nil {
+	if err := h.SetSites(list); err != nil {
 		return nil, err
 	}
 	return h, nil
 }
 
-// SetSites replaces the sites being served. The new answers are made in
+// SetSites replaces the sites being served. The new sites are checked in
 // full before the swap: requests in flight finish with the old sites, and
 // on error the old sites stay.
-func (h *Handler) SetSites(sites []*mailprofile.Site) error {
-	st, err := newState(sites, h.opts.Set, &apple.Options{Signer: h.opts.AppleSigner, RootCA: h.opts.AppleRootCA})
+func (h *Handler) SetSites(list []*mailprofile.Site) error {
+	all, err := newSites(list, h.opts.Set)
 	if err != nil {
 		return err
 	}
-	h.state.Store(st)
+	h.sites.Store(all)
 	return nil
 }
 
 // Domains lists the domains being served, in ASCII form.
 func (h *Handler) Domains() []string {
-	st := h.state.Load()
-	out := make([]string, 0, len(st.byDomain))
-	for d := range st.byDomain {
+	all := h.sites.Load()
+	out := make([]string, 0, len(all.byDomain))
+	for d := range all.byDomain {
 		out = append(out, d)
 	}
 	return out
 }
 
-// request is what one request's answer found out, for the log line.
-type request struct {
+// recorder is the ResponseWriter of one request, which keeps what its log
+// line says.
+type recorder struct {
 	http.ResponseWriter
 	status  int
 	domain  string
 	address string
 }
 
-func (r *request) WriteHeader(status int) {
+func (r *recorder) WriteHeader(status int) {
 	if r.status == 0 {
 		r.status = status
 	}
 	r.ResponseWriter.WriteHeader(status)
 }
 
-func (r *request) Write(b []byte) (int, error) {
+func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
 	return r.ResponseWriter.Write(b)
 }
 
-// ServeHTTP routes the request by its lower-cased path.
+// ServeHTTP routes the request by its lower-cased path: clients send
+// /Autodiscover/Autodiscover.xml and /AutoDiscover/AutoDiscover.xml too.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	w.Header()["Date"] = h.dateHeader(start)
-	req := &request{ResponseWriter: w}
-	st := h.state.Load()
+	rec := &recorder{ResponseWriter: w}
+	all := h.sites.Load()
 	path := strings.ToLower(r.URL.Path)
 	switch {
 	case path == "/mail/config-v1.1.xml" || path == "/.well-known/autoconfig/mail/config-v1.1.xml":
-		if allow(req, r, http.MethodGet) {
-			h.thunderbird(req, r, st)
+		if allow(rec, r, http.MethodGet) {
+			h.serveClientConfig(rec, r, all)
 		}
 	case path == "/autodiscover/autodiscover.xml":
-		if allow(req, r, http.MethodPost, http.MethodGet) {
-			h.autodiscover(req, r, st)
+		if allow(rec, r, http.MethodPost, http.MethodGet) {
+			h.servePOX(rec, r, all)
 		}
 	case path == "/autodiscover/autodiscover.json" || strings.HasPrefix(path, "/autodiscover/autodiscover.json/"):
-		if allow(req, r, http.MethodGet) {
-			h.autodiscoverJSON(req, r, st)
+		if allow(rec, r, http.MethodGet) {
+			h.serveAutodiscoverJSON(rec, r, all)
 		}
 	case strings.HasPrefix(path, "/apple/") && strings.HasSuffix(path, ".mobileconfig"):
-		if allow(req, r, http.MethodGet) {
-			h.apple(req, r, st)
+		if allow(rec, r, http.MethodGet) {
+			h.serveMobileconfig(rec, r, all)
 		}
 	case path == "/":
-		if allow(req, r, http.MethodGet) {
-			h.ask(req, r)
+		if allow(rec, r, http.MethodGet) {
+			h.serveAsk(rec, r)
 		}
 	case path == "/setup" || strings.HasPrefix(path, "/setup/"):
-		if allow(req, r, http.MethodGet) {
-			h.setupPage(req, r, st)
+		if allow(rec, r, http.MethodGet) {
+			h.serveSetupPage(rec, r, all)
 		}
 	case path == "/healthz":
-		if allow(req, r, http.MethodGet) {
-			healthy.write(req, hdrPlainText)
+		if allow(rec, r, http.MethodGet) {
+			write(rec, "text/plain; charset=utf-8", []byte("ok\n"))
 		}
 	default:
-		notFound(req)
+		notFound(rec)
 	}
 	if h.opts.Logger != nil {
-		h.log(req, r, start)
+		h.log(rec, r, start)
 	}
 }
 
-func (h *Handler) log(req *request, r *http.Request, start time.Time) {
-	ctx := r.Context()
-	handler := h.opts.Logger.Handler()
-	if !handler.Enabled(ctx, slog.LevelInfo) {
-		return
+// log writes the request's line.
+func (h *Handler) log(rec *recorder, r *http.Request, start time.Time) {
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", loggedPath(r.URL.Path, h.opts.LogAddresses)),
+		slog.Int("status", rec.status),
+		slog.Duration("duration", time.Since(start)),
 	}
-	path := r.URL.Path
-	if !h.opts.LogAddresses {
-		for _, p := range hiddenPaths {
-			if len(path) > len(p.prefix) && strings.EqualFold(path[:len(p.prefix)], p.prefix) {
-				path = p.logged // the path holds the address
-			}
+	if rec.domain != "" {
+		attrs = append(attrs, slog.String("domain", rec.domain))
+	}
+	if h.opts.LogAddresses && rec.address != "" {
+		attrs = append(attrs, slog.String("address", rec.address))
+	}
+	h.opts.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// addressPaths are the routes whose path holds an address after the
+// prefix.
+var addressPaths = []string{"/apple/", "/setup/", "/autodiscover/autodiscover.json/"}
+
+// loggedPath is the path as the log shows it: unless addresses are logged,
+// what follows the prefix of a route that takes an address, and any other
+// part with an @ in it, is "…". The query is never logged.
+func loggedPath(path string, addresses bool) string {
+	if addresses {
+		return path
+	}
+	for _, prefix := range addressPaths {
+		if rest, ok := cutPrefixFold(path, prefix); ok && rest != "" {
+			return path[:len(prefix)] + "…"
 		}
 	}
-	// A Record made here, with no caller PC, spares the stack walk that
-	// Logger.LogAttrs does for every line. The duration needs only the
-	// monotonic clock, which is cheaper to read than the time of day.
-	d := time.Since(start)
-	rec := slog.NewRecord(start.Add(d), slog.LevelInfo, "request", 0)
-	rec.AddAttrs(
-		slog.String("method", r.Method),
-		slog.String("path", path),
-		slog.Int("status", req.status),
-		slog.Duration("duration", d),
-	)
-	if req.domain != "" {
-		rec.AddAttrs(slog.String("domain", req.domain))
+	parts := strings.Split(path, "/")
+	for i, p := range parts {
+		if strings.Contains(p, "@") {
+			parts[i] = "…"
+		}
 	}
-	if h.opts.LogAddresses && req.address != "" {
-		rec.AddAttrs(slog.String("address", req.address))
-	}
-	handler.Handle(ctx, rec)
-}
-
-// hiddenPaths are the paths that hold an address, and what the log says
-// of them unless addresses are logged.
-var hiddenPaths = [...]struct{ prefix, logged string }{
-	{"/apple/", "/apple/…"},
-	{"/setup/", "/setup/…"},
+	return strings.Join(parts, "/")
 }
 
 // allow answers 405 unless the method is one of methods (GET allows HEAD).
@@ -244,6 +223,30 @@ func allow(w http.ResponseWriter, r *http.Request, methods ...string) bool {
 	return false
 }
 
+// lookup parses an address and finds its site, answering 400 or 404 when
+// it cannot.
+func (h *Handler) lookup(w *recorder, all *sites, raw string) (*site, string, bool) {
+	addr, err := mailprofile.ParseAddress(raw)
+	if err != nil {
+		badRequest(w, "not an email address")
+		return nil, "", false
+	}
+	domain := addr[strings.LastIndexByte(addr, '@')+1:]
+	s := all.byDomain[domain]
+	if s == nil {
+		notFound(w)
+		return nil, "", false
+	}
+	w.domain, w.address = domain, addr
+	return s, addr, true
+}
+
+// write answers with body, of type contentType.
+func write(w http.ResponseWriter, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Write(body)
+}
+
 // notFound is the one answer for anything not served: unknown paths and
 // unknown domains alike, so it tells nothing.
 func notFound(w http.ResponseWriter) {
@@ -252,6 +255,10 @@ func notFound(w http.ResponseWriter) {
 
 func badRequest(w http.ResponseWriter, msg string) {
 	http.Error(w, msg, http.StatusBadRequest)
+}
+
+func internalError(w http.ResponseWriter) {
+	http.Error(w, "internal error", http.StatusInternalServerError)
 }
 
 // hostPort is the host the client asked for, as it asked (with any port):
@@ -281,28 +288,9 @@ func (h *Handler) host(r *http.Request) string {
 func (h *Handler) https(r *http.Request) bool {
 	if h.opts.TrustProxy {
 		if proto := r.Header.Get("X-Forwarded-Proto"); proto != "" {
-			return strings.EqualFold(strings.TrimSpace(strings.Split(proto, ",")[0]), "https")
+			first, _, _ := strings.Cut(proto, ",")
+			return strings.EqualFold(strings.TrimSpace(first), "https")
 		}
 	}
 	return r.TLS != nil
-}
-
-// healthy is the answer of /healthz.
-var healthy, _ = newAnswer([]byte("ok\n"), nil)
-
-// Header values set on every answer, made once. They are assigned to the
-// header map directly: Header.Set would canonicalise and check the key
-// every time. net/http only reads them.
-var (
-	hdrTextXML   = []string{thunderbird.ContentType} // the same as outlook.ContentType
-	hdrPlainText = []string{"text/plain; charset=utf-8"}
-	hdrJSON      = []string{"application/json; charset=utf-8"}
-	hdrApple     = []string{apple.ContentType}
-)
-
-// setBody sets the content type and length of an answer of n bytes.
-func setBody(w http.ResponseWriter, contentType []string, n int) {
-	hdr := w.Header()
-	hdr["Content-Type"] = contentType
-	hdr["Content-Length"] = []string{strconv.Itoa(n)}
 }

@@ -29,9 +29,8 @@ type ServerOptions struct {
 }
 
 // NewServer returns an http.Server for h at addr with every wait and size
-// bounded. Request bodies are bounded by the handler (MaxBodySize). Serve
-// it on a listener from CoarseDeadlines, which keeps these timeouts at a
-// fraction of their cost.
+// bounded by http.Server's own timeouts. Request bodies are bounded by the
+// handler (MaxBodySize).
 func NewServer(addr string, h http.Handler, opts *ServerOptions) *http.Server {
 	var o ServerOptions
 	if opts != nil {

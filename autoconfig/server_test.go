@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,8 +20,7 @@ import (
 	"github.com/mailprofile/mailprofile/autoconfig"
 )
 
-// listen serves h through NewServer and CoarseDeadlines on a loopback
-// port, as serve does.
+// listen serves h through NewServer on a loopback port, as serve does.
 func listen(t *testing.T, h http.Handler, opts *autoconfig.ServerOptions) string {
 	t.Helper()
 	return listenWith(t, h, opts, nil)
@@ -35,7 +35,7 @@ func listenWith(t *testing.T, h http.Handler, opts *autoconfig.ServerOptions, ho
 	if hook != nil {
 		hook(srv)
 	}
-	go srv.Serve(autoconfig.CoarseDeadlines(ln))
+	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()
 }
@@ -48,17 +48,15 @@ func TestSlowClient(t *testing.T) {
 	conn, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer conn.Close()
-	// Half a request line, then nothing: the server must give up.
+	// Half a request line, then nothing: the server must give up and
+	// close the connection (the client's own deadline only keeps a broken
+	// server from hanging the test).
 	_, err = conn.Write([]byte("GET /mail/config-v1.1.xml?emailaddress=a%40example.co.jp HTTP/1.1\r\nHost: x\r\n"))
 	require.NoError(t, err)
-	start := time.Now()
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
 	_, err = io.ReadAll(conn)
-	elapsed := time.Since(start)
 	var ne net.Error
 	require.False(t, errors.As(err, &ne) && ne.Timeout(), "the server kept the slow connection open")
-	assert.Less(t, elapsed, 2*time.Second)
-	assert.GreaterOrEqual(t, elapsed, 150*time.Millisecond)
 }
 
 // TestClientThatDoesNotRead sends requests one after another without
@@ -80,7 +78,7 @@ func TestClientThatDoesNotRead(t *testing.T) {
 	defer conn.Close()
 	request := []byte("GET /apple/yamada@example.co.jp.mobileconfig HTTP/1.1\r\nHost: x\r\n\r\n")
 	go func() {
-		for conn.SetWriteDeadline(time.Now().Add(10 * time.Second)); ; {
+		for conn.SetWriteDeadline(time.Now().Add(time.Minute)); ; {
 			if _, err := conn.Write(request); err != nil {
 				return
 			}
@@ -88,7 +86,7 @@ func TestClientThatDoesNotRead(t *testing.T) {
 	}()
 	select {
 	case <-closed:
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute): // a hang guard, not a measure of speed
 		t.Fatal("the server still writes to a client that reads nothing")
 	}
 }
@@ -106,7 +104,9 @@ func TestOversizedHeaders(t *testing.T) {
 }
 
 // TestReloadUnderLoad swaps the sites again and again while clients ask
-// without pause: no request may fail or see a half-made state.
+// without pause: no request may fail or see a half-made state. The clients
+// go on until the swaps are done and have each made requests during them,
+// however fast or slow the machine.
 func TestReloadUnderLoad(t *testing.T) {
 	sites := loadSites(t)
 	// The other description moves the new server: every answer must be
@@ -120,16 +120,19 @@ func TestReloadUnderLoad(t *testing.T) {
 	addr := listen(t, h, nil)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 
+	const clients, swaps = 8, 200
 	var (
 		done     atomic.Bool
-		requests atomic.Int64
 		failures atomic.Int64
 		wg       sync.WaitGroup
 		firstErr atomic.Value
+		started  sync.WaitGroup
 	)
-	for i := range 8 {
+	requests := make([]atomic.Int64, clients)
+	started.Add(clients)
+	for i := range clients {
 		wg.Go(func() {
-			for n := 0; !done.Load() && n < 20000; n++ {
+			for n := 0; !done.Load(); n++ {
 				var resp *http.Response
 				var err error
 				if i%2 == 0 {
@@ -137,7 +140,9 @@ func TestReloadUnderLoad(t *testing.T) {
 				} else {
 					resp, err = client.Post("http://"+addr+"/autodiscover/autodiscover.xml", "text/xml", strings.NewReader(body("a@example.co.jp")))
 				}
-				requests.Add(1)
+				if requests[i].Add(1) == 1 {
+					started.Done()
+				}
 				if err != nil {
 					failures.Add(1)
 					firstErr.CompareAndSwap(nil, err.Error())
@@ -153,22 +158,32 @@ func TestReloadUnderLoad(t *testing.T) {
 			}
 		})
 	}
-	deadline := time.Now().Add(1500 * time.Millisecond)
-	swaps := 0
-	for time.Now().Before(deadline) {
+	started.Wait() // every client is asking
+	for i := range swaps {
 		next := sites
-		if swaps%2 == 1 {
+		if i%2 == 1 {
 			next = moved
 		}
 		require.NoError(t, h.SetSites(next))
-		swaps++
-		time.Sleep(time.Millisecond)
+		runtime.Gosched()
+	}
+	// Every client asks once more after the last swap.
+	after := make([]int64, clients)
+	for i := range requests {
+		after[i] = requests[i].Load()
+	}
+	for i := range requests {
+		for requests[i].Load() <= after[i] {
+			runtime.Gosched()
+		}
 	}
 	done.Store(true)
 	wg.Wait()
-	t.Logf("%d requests during %d swaps", requests.Load(), swaps)
-	assert.Greater(t, requests.Load(), int64(100))
-	assert.Greater(t, swaps, 50)
+	total := int64(0)
+	for i := range requests {
+		total += requests[i].Load()
+	}
+	t.Logf("%d requests during %d swaps", total, swaps)
 	assert.Zero(t, failures.Load(), "first failure: %v", firstErr.Load())
 }
 

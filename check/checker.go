@@ -383,11 +383,11 @@ func (c *checker) auth(mechs []string) {
 
 // login logs in with the password, PLAIN where it can.
 func (c *checker) login() {
-	a := c.site.Account(c.opts.Login.Address)
-	if a == nil {
+	a, err := c.site.Account(c.opts.Login.Address)
+	if err != nil {
 		a = &mailprofile.Account{Address: c.opts.Login.Address}
 	}
-	p, err := c.site.Profile(c.set.Name, a)
+	p, err := c.site.Settings(c.set.Name, a)
 	if err != nil {
 		c.add("login", Warn, "not tried: "+err.Error(), "")
 		return

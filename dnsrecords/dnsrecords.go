@@ -62,12 +62,9 @@ func For(site *mailprofile.Site, opts *Options) (*Zone, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	set := site.DefaultSet()
-	if opts.Set != "" {
-		set = site.Set(opts.Set)
-	}
-	if set == nil {
-		return nil, fmt.Errorf("%w: %q", mailprofile.ErrUnknownSet, opts.Set)
+	set, err := site.LookupSet(opts.Set)
+	if err != nil {
+		return nil, err
 	}
 	ttl := DefaultTTL
 	if site.Discovery != nil && site.Discovery.TTL > 0 {

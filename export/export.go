@@ -100,22 +100,22 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 		p.sets = []*mailprofile.ServerSet{site.DefaultSet()}
 	}
 	for _, name := range opts.Sets {
-		set := site.Set(name)
-		if set == nil {
-			return nil, fmt.Errorf("%w: %q", mailprofile.ErrUnknownSet, name)
+		set, err := site.LookupSet(name)
+		if err != nil {
+			return nil, err
 		}
 		p.sets = append(p.sets, set)
 	}
 	for _, addr := range opts.Accounts {
-		a := site.Account(addr)
-		if a == nil {
-			return nil, fmt.Errorf("%w: %s", mailprofile.ErrNotFound, addr)
+		a, err := site.Account(addr)
+		if err != nil {
+			return nil, err
 		}
 		p.accounts = append(p.accounts, a)
 	}
 	// Find a set that a format cannot express before writing anything.
 	for _, set := range p.sets {
-		tmpl, err := site.Profile(set.Name, nil)
+		tmpl, err := site.DomainSettings(set.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -125,9 +125,9 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 			}
 		}
 		if p.has(FormatApple) {
-			probe, err := site.Profile(set.Name, &mailprofile.Account{Address: "probe@" + site.Domain})
+			probe, err := site.Settings(set.Name, &mailprofile.Account{Address: "probe@" + site.Domain})
 			if err == nil {
-				_, err = apple.Generate([]*mailprofile.Profile{probe}, nil)
+				_, err = apple.Generate([]*mailprofile.Settings{probe}, nil)
 			}
 			if err != nil {
 				return nil, fmt.Errorf("set %s: %w", set.Name, err)
@@ -140,13 +140,13 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 func (p *Plan) has(f Format) bool { return slices.Contains(p.formats, f) }
 
 // Each makes the files one by one and hands each to emit, stopping at the
-// first error. It holds one person's files at a time, so with a Site from
-// mailprofile.Open memory does not grow with the number of accounts.
+// first error. It holds one person's files at a time, so memory does not
+// grow with the number of accounts in a CSV file.
 func (p *Plan) Each(emit func(File) error) error {
 	site := p.site
 	if p.has(FormatThunderbird) {
 		for _, set := range p.sets {
-			tmpl, err := site.Profile(set.Name, nil)
+			tmpl, err := site.DomainSettings(set.Name)
 			if err != nil {
 				return err
 			}
@@ -174,12 +174,12 @@ func (p *Plan) Each(emit func(File) error) error {
 
 func (p *Plan) account(a *mailprofile.Account, emit func(File) error) error {
 	dir := SafeName(a.Address)
-	var profiles []*mailprofile.Profile
+	var profiles []*mailprofile.Settings
 	for _, set := range p.sets {
 		if !a.HasSet(set.Name) {
 			continue
 		}
-		prof, err := p.site.Profile(set.Name, a)
+		prof, err := p.site.Settings(set.Name, a)
 		if err != nil {
 			return err
 		}

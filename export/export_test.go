@@ -18,6 +18,7 @@ import (
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/apple"
 	"github.com/mailprofile/mailprofile/export"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/outlook"
 	"github.com/mailprofile/mailprofile/thunderbird"
 )
@@ -122,13 +123,13 @@ func TestContentMatchesGenerators(t *testing.T) {
 	_, err = plan.WriteDir(dir)
 	require.NoError(t, err)
 
-	a := site.Account("info@example.co.jp")
-	p, err := site.Profile("new", a)
+	a := sitetest.Account(t, site, "info@example.co.jp")
+	p, err := site.Settings("new", a)
 	require.NoError(t, err)
 	tb, _ := thunderbird.Generate(p, nil)
 	ol, _ := outlook.Generate(p, nil)
-	ap, _ := apple.Generate([]*mailprofile.Profile{p}, nil)
-	tmpl, _ := site.Profile("new", nil)
+	ap, _ := apple.Generate([]*mailprofile.Settings{p}, nil)
+	tmpl, _ := site.DomainSettings("new")
 	dom, _ := thunderbird.Generate(tmpl, nil)
 	for file, want := range map[string][]byte{
 		"info@example.co.jp/thunderbird-new.xml":             tb,

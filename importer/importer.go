@@ -10,8 +10,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/outlook"
@@ -45,14 +43,11 @@ func Read(data []byte, opts *Options) (*mailprofile.Site, []string, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.Set == "" {
-		o.Set = "old"
-	}
 	switch rootElement(data) {
 	case "clientConfig":
-		return thunderbird.Read(data, o.Set)
+		return thunderbird.Read(data, &thunderbird.ReadOptions{Set: o.Set})
 	case "Autodiscover":
-		return readAutodiscover(data, o)
+		return outlook.ReadResponse(data, &outlook.ReadOptions{Set: o.Set, Address: o.Address, Domain: o.Domain})
 	}
 	return nil, nil, ErrUnknownFormat
 }
@@ -68,36 +63,4 @@ func rootElement(data []byte) string {
 			return se.Name.Local
 		}
 	}
-}
-
-func readAutodiscover(data []byte, o Options) (*mailprofile.Site, []string, error) {
-	addr := ""
-	if o.Address != "" {
-		a, err := mailprofile.ParseAddress(o.Address)
-		if err != nil {
-			return nil, nil, fmt.Errorf("importer: %w", err)
-		}
-		addr = a
-	}
-	set, notes, err := outlook.ReadResponse(data, o.Set, addr)
-	if err != nil {
-		return nil, notes, err
-	}
-	domain := o.Domain
-	if domain == "" && addr != "" {
-		domain = addr[strings.LastIndexByte(addr, '@')+1:]
-	}
-	if domain == "" {
-		return nil, notes, errors.New("importer: an Autodiscover response does not name the mail domain: give the address it answered, or the domain")
-	}
-	site := &mailprofile.Site{Domain: domain, Sets: []*mailprofile.ServerSet{set}}
-	for _, s := range append(append([]mailprofile.Server{}, set.Incoming...), set.Outgoing...) {
-		if s.Security == mailprofile.SecurityNone {
-			site.AllowInsecure = true
-		}
-	}
-	if err := site.Validate(); err != nil {
-		return nil, notes, fmt.Errorf("importer: the imported settings are not usable: %w", err)
-	}
-	return site, notes, nil
 }

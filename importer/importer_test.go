@@ -14,6 +14,7 @@ import (
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/importer"
 	"github.com/mailprofile/mailprofile/internal/golden"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/internal/spectest"
 	"github.com/mailprofile/mailprofile/outlook"
 	"github.com/mailprofile/mailprofile/thunderbird"
@@ -56,7 +57,7 @@ func TestImportClientConfig(t *testing.T) {
 			assert.Equal(t, out, yamlOf(t, again))
 
 			// Round trip: import, generate, import gives the same.
-			p, err := site.Profile("", nil)
+			p, err := site.DomainSettings("")
 			require.NoError(t, err)
 			generated, err := thunderbird.Generate(p, nil)
 			require.NoError(t, err)
@@ -107,7 +108,7 @@ func TestImportAutodiscover(t *testing.T) {
 	site, err := mailprofile.Load("../examples/migration.yaml")
 	require.NoError(t, err)
 	for _, set := range []string{"old", "new"} {
-		p, err := site.Profile(set, site.Account("info@example.co.jp"))
+		p, err := site.Settings(set, sitetest.Account(t, site, "info@example.co.jp"))
 		require.NoError(t, err)
 		resp, err := outlook.Generate(p, nil)
 		require.NoError(t, err)
@@ -119,7 +120,7 @@ func TestImportAutodiscover(t *testing.T) {
 		assert.Contains(t, notes, "User: not imported (the name of one person, not a server setting)")
 
 		// Round trip through Outlook's format.
-		p2, err := got.Profile(set, &mailprofile.Account{Address: "info@example.co.jp"})
+		p2, err := got.Settings(set, &mailprofile.Account{Address: "info@example.co.jp"})
 		require.NoError(t, err)
 		resp2, err := outlook.Generate(p2, nil)
 		require.NoError(t, err)
@@ -151,7 +152,7 @@ func TestImportErrors(t *testing.T) {
 			<Protocol><Type>IMAP</Type><Server>imap.x.jp</Server><Port>993</Port><LoginName>u</LoginName></Protocol>
 			<Protocol><Type>SMTP</Type><Server>smtp.x.jp</Server><Port>587</Port><Encryption>TLS</Encryption><LoginName>u</LoginName></Protocol>
 			</Account></Response></Autodiscover>`, nil,
-			"importer: an Autodiscover response does not name the mail domain: give the address it answered, or the domain"},
+			"outlook: an Autodiscover response does not name the mail domain: give the address it answered, or the domain"},
 		{"POX error", string(outlook.ErrorResponse(outlook.ErrorAddressNotFound, time0)), nil,
 			"outlook: not an Autodiscover settings response: it is error 500 (The email address can't be found.)"},
 		{"redirect", `<Autodiscover><Response><Account><Action>redirectAddr</Action><RedirectAddr>a@b.c</RedirectAddr></Account></Response></Autodiscover>`, nil,

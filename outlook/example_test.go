@@ -34,7 +34,11 @@ accounts:
 	if err != nil {
 		log.Fatal(err)
 	}
-	p, err := site.Profile("new", site.Account("info@example.co.jp"))
+	info, err := site.Account("info@example.co.jp")
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := site.Settings("new", info)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -48,7 +48,7 @@ type Options struct{}
 // SMTP servers. Servers that log in with OAuth2 are left out, which POX
 // cannot express; if that leaves no incoming or no outgoing server the
 // result is an *mailprofile.UnsupportedError.
-func Generate(p *mailprofile.Profile, opts *Options) ([]byte, error) {
+func Generate(p *mailprofile.Settings, opts *Options) ([]byte, error) {
 	incoming := usable(p.Incoming)
 	outgoing := usable(p.Outgoing)
 	if len(incoming) == 0 || len(outgoing) == 0 {

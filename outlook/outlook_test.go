@@ -12,6 +12,7 @@ import (
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/export"
 	"github.com/mailprofile/mailprofile/internal/golden"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/outlook"
 )
 
@@ -21,11 +22,11 @@ func TestGenerateGolden(t *testing.T) {
 			site, err := mailprofile.Load(c)
 			require.NoError(t, err)
 			for _, set := range site.Sets {
-				for _, a := range site.Accounts {
+				for _, a := range sitetest.All(t, site) {
 					if !a.HasSet(set.Name) {
 						continue
 					}
-					p, err := site.Profile(set.Name, a)
+					p, err := site.Settings(set.Name, a)
 					require.NoError(t, err)
 					got, err := outlook.Generate(p, nil)
 					require.NoError(t, err)
@@ -43,7 +44,7 @@ var types = map[string]mailprofile.Protocol{"IMAP": "imap", "POP3": "pop3", "SMT
 // assertRoundTrip reads the response back as a client does and checks it
 // gives the profile's servers, with the elements whose absence means "on"
 // present.
-func assertRoundTrip(t *testing.T, p *mailprofile.Profile, data []byte) {
+func assertRoundTrip(t *testing.T, p *mailprofile.Settings, data []byte) {
 	t.Helper()
 	doc := etree.NewDocument()
 	require.NoError(t, doc.ReadFromBytes(data))
@@ -97,7 +98,7 @@ func assertRoundTrip(t *testing.T, p *mailprofile.Profile, data []byte) {
 func TestOAuth2Unsupported(t *testing.T) {
 	site, err := mailprofile.Load("../testdata/oauth2.yaml")
 	require.NoError(t, err)
-	p, err := site.Profile("", site.Accounts[0])
+	p, err := site.Settings("", site.Accounts[0])
 	require.NoError(t, err)
 	_, err = outlook.Generate(p, nil)
 	var unsupported *mailprofile.UnsupportedError

@@ -3,6 +3,7 @@ package outlook
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,13 +16,65 @@ import (
 // Autodiscover settings response.
 var ErrNotResponse = errors.New("outlook: not an Autodiscover settings response")
 
-// ReadResponse turns an Autodiscover (POX) settings response into a server
-// set named setName: one server per IMAP, POP3 and SMTP Protocol element.
-// address is the address the response answered, if known: login names
-// equal to it or to its local part become placeholders, so the set serves
-// everyone. What has no place in a description (Exchange protocols, the
-// user's name, DomainRequired, TTL and the like) is listed in the notes.
-func ReadResponse(data []byte, setName, address string) (*mailprofile.ServerSet, []string, error) {
+// ReadOptions are the choices of ReadResponse. A nil *ReadOptions is the
+// zero value, which cannot say the domain: give Address or Domain.
+type ReadOptions struct {
+	// Set names the one server set of the Site read. The zero value means
+	// "old": the usual start is the settings of the provider being left.
+	Set string
+
+	// Address is the address the response answered. Login names equal to
+	// it, or to its local part, become placeholders, so the set serves
+	// everyone; and its domain is the Site's.
+	Address string
+
+	// Domain is the mail domain, which a response does not name, when
+	// Address is not given.
+	Domain string
+}
+
+// ReadResponse turns an Autodiscover (POX) settings response into a
+// validated Site with one server set: one server per IMAP, POP3 and SMTP
+// Protocol element. What has no place in a description (Exchange
+// protocols, the user's name, DomainRequired, TTL and the like) is listed
+// in the notes, never dropped silently.
+func ReadResponse(data []byte, opts *ReadOptions) (*mailprofile.Site, []string, error) {
+	var o ReadOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Set == "" {
+		o.Set = "old"
+	}
+	domain := o.Domain
+	if o.Address != "" {
+		addr, err := mailprofile.ParseAddress(o.Address)
+		if err != nil {
+			return nil, nil, fmt.Errorf("outlook: %w", err)
+		}
+		o.Address, domain = addr, addr[strings.LastIndexByte(addr, '@')+1:]
+	}
+	set, notes, err := readSet(data, o.Set, o.Address)
+	if err != nil {
+		return nil, notes, err
+	}
+	if domain == "" {
+		return nil, notes, errors.New("outlook: an Autodiscover response does not name the mail domain: give the address it answered, or the domain")
+	}
+	site := &mailprofile.Site{Domain: domain, Sets: []*mailprofile.ServerSet{set}}
+	for _, s := range append(slices.Clone(set.Incoming), set.Outgoing...) {
+		if s.Security == mailprofile.SecurityNone {
+			site.AllowInsecure = true
+		}
+	}
+	if err := site.Validate(); err != nil {
+		return nil, notes, fmt.Errorf("outlook: the imported settings are not usable: %w", err)
+	}
+	return site, notes, nil
+}
+
+// readSet reads the response's servers into a set.
+func readSet(data []byte, setName, address string) (*mailprofile.ServerSet, []string, error) {
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrNotResponse, err)
@@ -133,7 +186,7 @@ func readProtocol(el *etree.Element, where, address string) (s mailprofile.Serve
 		note("SPA on: read as an encrypted password, as Thunderbird does")
 	}
 	if s.Auth != mailprofile.AuthNone {
-		s.Username = loginTemplate(text(el, "LoginName"), address, note)
+		s.Username = loginPattern(text(el, "LoginName"), address, note)
 	}
 	if s.Protocol == mailprofile.ProtocolSMTP && s.Port == 25 {
 		note("not imported (port 25 is for mail between servers; mail clients submit on 587 or 465)")
@@ -153,9 +206,9 @@ func readProtocol(el *etree.Element, where, address string) (s mailprofile.Serve
 	return s, true, notes
 }
 
-// loginTemplate turns a login name into the template that gives it for
+// loginPattern turns a login name into the pattern that gives it for
 // address.
-func loginTemplate(login, address string, note func(string, ...any)) string {
+func loginPattern(login, address string, note func(string, ...any)) string {
 	at := strings.LastIndexByte(address, '@')
 	switch {
 	case login == "":

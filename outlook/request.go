@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"sync"
 )
 
 // Request is a POX Autodiscover request as a client sends it.
@@ -36,58 +34,43 @@ var (
 // requests are a few hundred bytes.
 const MaxRequestSize = 64 << 10
 
-// ParseRequest reads a POX Autodiscover request. It is strict where being
-// lenient would be dangerous and lenient where clients differ: a document
-// type declaration, entity references other than XML's own, or more than
-// MaxRequestSize bytes are errors; namespaces and element order are not
-// checked beyond the element names.
-//
-// Requests as clients send them (ASCII, no comments, no CDATA) are read by
-// a small scanner; anything else goes through encoding/xml, which decides.
-// The two agree wherever the scanner answers (a fuzz test checks this).
+// ParseRequest reads a POX Autodiscover request with encoding/xml. It is
+// strict where being lenient would be dangerous and lenient where clients
+// differ: a document type declaration, entity references other than XML's
+// own, or more than MaxRequestSize bytes are errors; namespaces and element
+// order are not checked beyond the element names.
 func ParseRequest(r io.Reader) (*Request, error) {
-	bp := bodyBufs.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledBody {
-			bodyBufs.Put(bp)
-		}
-	}()
-	body, err := readBody((*bp)[:0], r)
-	*bp = body
+	body, err := io.ReadAll(io.LimitReader(r, MaxRequestSize+1))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrMalformedRequest, err)
 	}
-	// Nothing returned refers to body: the fields are copies.
-	if req, ok := scanRequest(body); ok {
-		return req, nil
+	if len(body) > MaxRequestSize {
+		return nil, fmt.Errorf("%w: %w: larger than %d bytes", ErrMalformedRequest, ErrRequestTooLarge, MaxRequestSize)
 	}
-	return decodeRequest(body)
-}
-
-// bodyBufs holds the buffers requests are read into; one grown past
-// maxPooledBody by a large request is left to the garbage collector.
-var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
-const maxPooledBody = 16 << 10
-
-// readBody appends r's bytes to buf, up to MaxRequestSize.
-func readBody(buf []byte, r io.Reader) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, 512)
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if len(buf) > MaxRequestSize {
-			return buf, fmt.Errorf("%w: %w: larger than %d bytes", ErrMalformedRequest, ErrRequestTooLarge, MaxRequestSize)
-		}
+	dec := xml.NewDecoder(bytes.NewReader(body))
+	dec.Strict = true
+	dec.Entity = nil // only &lt; &gt; &amp; &apos; &quot; and character references
+	var c collector
+	for c.err == nil {
+		tok, err := dec.Token()
 		if err == io.EOF {
-			return buf, nil
+			break
 		}
 		if err != nil {
-			return buf, fmt.Errorf("%w: %w", ErrMalformedRequest, err)
+			return nil, fmt.Errorf("%w: %w", ErrMalformedRequest, err)
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			return nil, fmt.Errorf("%w: document type declarations are not accepted", ErrMalformedRequest)
+		case xml.StartElement:
+			c.start(t.Name.Local)
+		case xml.CharData:
+			c.text = append(c.text, t...)
+		case xml.EndElement:
+			c.end()
 		}
 	}
+	return c.result()
 }
 
 // element is what the collector knows an element as, by its local name.
@@ -102,8 +85,8 @@ const (
 	elementSchema
 )
 
-func elementOf(local []byte) element {
-	switch string(local) {
+func elementOf(local string) element {
+	switch local {
 	case "Autodiscover":
 		return elementAutodiscover
 	case "Request":
@@ -129,7 +112,7 @@ type collector struct {
 	err   error
 }
 
-func (c *collector) start(local []byte) {
+func (c *collector) start(local string) {
 	e := elementOf(local)
 	if c.depth == 0 && e != elementAutodiscover && c.err == nil {
 		c.err = fmt.Errorf("%w: the root element is %s, not Autodiscover", ErrMalformedRequest, local)
@@ -159,14 +142,9 @@ func (c *collector) end() {
 	c.text = c.text[:0]
 }
 
-// value is the text of the element ending, trimmed; the schema every
-// client asks for is not copied.
+// value is the text of the element ending, trimmed.
 func (c *collector) value() string {
-	v := bytes.TrimSpace(c.text)
-	if string(v) == NamespaceOutlookResponse {
-		return NamespaceOutlookResponse
-	}
-	return string(v)
+	return string(bytes.TrimSpace(c.text))
 }
 
 func (c *collector) result() (*Request, error) {
@@ -180,32 +158,4 @@ func (c *collector) result() (*Request, error) {
 	}
 	req := c.req
 	return &req, nil
-}
-
-// decodeRequest reads any request with encoding/xml.
-func decodeRequest(body []byte) (*Request, error) {
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	dec.Strict = true
-	dec.Entity = nil // only &lt; &gt; &amp; &apos; &quot; and character references
-	var c collector
-	for c.err == nil {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrMalformedRequest, err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return nil, fmt.Errorf("%w: document type declarations are not accepted", ErrMalformedRequest)
-		case xml.StartElement:
-			c.start([]byte(t.Name.Local))
-		case xml.CharData:
-			c.text = append(c.text, t...)
-		case xml.EndElement:
-			c.end()
-		}
-	}
-	return c.result()
 }

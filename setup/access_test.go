@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/setup"
 )
 
@@ -40,7 +41,7 @@ func contrast(a, b string) float64 {
 func TestAccessible(t *testing.T) {
 	site := load(t, "../examples/migration.yaml")
 	var page bytes.Buffer
-	require.NoError(t, setup.Page(&page, site, site.Account("info@example.co.jp"), &setup.Options{Lang: "ja"}))
+	require.NoError(t, setup.Page(&page, site, sitetest.Account(t, site, "info@example.co.jp"), &setup.Options{Lang: "ja"}))
 	html := page.String()
 	vars := map[string]string{}
 	for _, m := range regexp.MustCompile(`--(\w+): (#[0-9a-f]{6})`).FindAllStringSubmatch(html, -1) {

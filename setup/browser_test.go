@@ -22,6 +22,7 @@ import (
 	"github.com/mailprofile/mailprofile/autoconfig"
 	"github.com/mailprofile/mailprofile/export"
 	"github.com/mailprofile/mailprofile/internal/golden"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/internal/spectest"
 	"github.com/mailprofile/mailprofile/setup"
 )
@@ -181,7 +182,7 @@ func TestSheetsPrintOnOnePage(t *testing.T) {
 			dir := t.TempDir()
 			_, err := setup.WriteSheets(dir, site, &setup.Options{Lang: lang, BaseURL: "https://setup.example-host.jp"})
 			require.NoError(t, err)
-			for _, a := range site.Accounts {
+			for _, a := range sitetest.All(t, site) {
 				file := filepath.Join(dir, export.SafeName(a.Address)+".html")
 				fileURL := (&url.URL{Scheme: "file", Path: file}).String() // escapes the % of SafeName
 				require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(fileURL)))

@@ -16,7 +16,11 @@ func ExamplePage() {
 		log.Fatal(err)
 	}
 	var page bytes.Buffer
-	err = setup.Page(&page, site, site.Account("yamada@example.co.jp"), &setup.Options{Lang: "en"})
+	yamada, err := site.Account("yamada@example.co.jp")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = setup.Page(&page, site, yamada, &setup.Options{Lang: "en"})
 	if err != nil {
 		log.Fatal(err)
 	}

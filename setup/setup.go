@@ -4,7 +4,7 @@
 // table of every value for any other program, how to keep the current
 // account working during the move, and how to remove it afterwards.
 //
-// Every value comes from the same mailprofile.Profile the generators use,
+// Every value comes from the same mailprofile.Settings the generators use,
 // so a page never disagrees with the files. Pages are self-contained HTML
 // (styles inline, QR code as SVG), fit a phone screen and print on one A4
 // page. Package autoconfig serves them; mailprofile sheet writes them.
@@ -25,12 +25,37 @@ import (
 //go:embed templates
 var files embed.FS
 
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"printf": fmt.Sprintf,
-	"args": func(m *messages, set *setView) map[string]any {
-		return map[string]any{"M": m, "Set": set}
-	},
-}).ParseFS(files, "templates/*.html", "templates/*.css"))
+var templates = template.Must(template.New("").ParseFS(files, "templates/*.html", "templates/*.css"))
+
+// parts are the parts of a page that depend on its language only, made
+// once per language by the templates of the same names.
+type parts struct {
+	AppleSteps       template.HTML
+	ThunderbirdSteps template.HTML
+	Outlook          template.HTML
+	ExistingSteps    template.HTML
+}
+
+var partsByLang = func() map[string]*parts {
+	out := make(map[string]*parts)
+	for _, lang := range languages {
+		m := messagesFor(lang)
+		render := func(name string) template.HTML {
+			var b strings.Builder
+			if err := templates.ExecuteTemplate(&b, name, m); err != nil {
+				panic(err) // the templates are part of the program
+			}
+			return template.HTML(b.String()) // made by html/template: escaped
+		}
+		out[lang] = &parts{
+			AppleSteps:       render("apple-steps"),
+			ThunderbirdSteps: render("thunderbird-steps"),
+			Outlook:          render("outlook"),
+			ExistingSteps:    render("existing-steps"),
+		}
+	}
+	return out
+}()
 
 // Options are the choices of Page, Index and Ask. A nil *Options is the
 // zero value.
@@ -107,26 +132,33 @@ func Ask(w io.Writer, action string, opts *Options) error {
 	})
 }
 
-// view is what page.html shows.
+// view is what page.html shows: the messages of its language, and the
+// texts made from them for this person.
 type view struct {
 	M         *messages
+	B         *parts
 	Lang      string
 	SwitchURL string
+	Title     string
 	Org       string
-	Address   string // Unicode form, for people
 	Greeting  string
 	Domain    string
+	Notice    []string // what is happening, a paragraph each
 
-	Moving     bool
-	New, Old   *setView
-	OverlapEnd string
+	New, Old *setView
 
-	ProfileURL     string
-	ThunderbirdURL string
-	QR             template.HTML
+	ProfileURL      string
+	ThunderbirdURL  string
+	ThunderbirdFile string
+	QR              template.HTML
+	ExistingIntro   string
+	IPWarning       string
+	After           string
+	Footer          string
 }
 
 type setView struct {
+	M        *messages
 	Label    string
 	In, Out  serverView
 	Incoming []serverView // every incoming server, for the table
@@ -141,33 +173,52 @@ type serverView struct {
 func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*view, error) {
 	lang := opts.lang(site)
 	m := messagesFor(lang)
-	p, err := site.Profile(opts.Set, a)
+	p, err := site.Settings(opts.Set, a)
 	if err != nil {
 		return nil, err
 	}
+	address := mailprofile.UnicodeAddress(a.Address)
 	v := &view{
-		M: m, Lang: lang, SwitchURL: opts.SwitchURL,
-		Org:     site.DisplayName(),
-		Address: mailprofile.UnicodeAddress(a.Address),
-		Domain:  site.Domain,
-		New:     newSetView(p, m),
+		M: m, B: partsByLang[m.Lang], Lang: lang, SwitchURL: opts.SwitchURL,
+		Title:  fmt.Sprintf(m.Title, address),
+		Org:    site.DisplayName(),
+		Domain: site.Domain,
+		New:    newSetView(p, m),
 	}
-	v.Greeting = fmt.Sprintf(m.ForAddress, v.Address)
+	v.Footer = fmt.Sprintf(m.Footer, v.Org)
+	v.Greeting = fmt.Sprintf(m.ForAddress, address)
 	if a.Name != "" {
 		v.Greeting = fmt.Sprintf(m.ForAddress, a.Name)
 	}
+	v.Notice = []string{fmt.Sprintf(m.SingleIntro, v.New.Label)}
 	if mig := site.Migration; mig != nil && mig.To == p.Set.Name {
-		v.Moving = true
+		overlapEnd := ""
 		if !mig.OverlapEnd.IsZero() {
-			v.OverlapEnd = mig.OverlapEnd.Format(time.DateOnly)
+			overlapEnd = mig.OverlapEnd.Format(time.DateOnly)
 		}
+		v.Notice = []string{fmt.Sprintf(m.MovingNow, v.New.Label)}
 		if a.HasSet(mig.From) {
-			old, err := site.Profile(mig.From, a)
+			old, err := site.Settings(mig.From, a)
 			if err != nil {
 				return nil, err
 			}
 			v.Old = newSetView(old, m)
+			if overlapEnd != "" {
+				v.Notice = append(v.Notice, fmt.Sprintf(m.KeepOldUntil, v.Old.Label, overlapEnd))
+			} else {
+				v.Notice = append(v.Notice, fmt.Sprintf(m.KeepOld, v.Old.Label))
+			}
+			v.ExistingIntro = fmt.Sprintf(m.ExistingIntro, v.Old.In.Host)
+			if v.Old.In.IP {
+				v.IPWarning = fmt.Sprintf(m.IPWarning, v.Old.In.Host)
+			}
+			if overlapEnd != "" {
+				v.After = fmt.Sprintf(m.AfterText, overlapEnd)
+			} else {
+				v.After = fmt.Sprintf(m.AfterText, m.NoDate)
+			}
 		}
+		v.Notice = append(v.Notice, m.AddNewNow)
 	}
 	base := opts.BaseURL
 	if base == "" {
@@ -176,6 +227,7 @@ func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*vi
 	if base = strings.TrimSuffix(base, "/"); base != "" {
 		v.ProfileURL = base + "/apple/" + url.PathEscape(a.Address) + ".mobileconfig"
 		v.ThunderbirdURL = base + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(a.Address)
+		v.ThunderbirdFile = fmt.Sprintf(m.ThunderbirdFile, v.Domain)
 		if v.QR, err = qrSVG(v.ProfileURL, m.AppleButton); err != nil {
 			return nil, err
 		}
@@ -183,8 +235,8 @@ func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*vi
 	return v, nil
 }
 
-func newSetView(p *mailprofile.Profile, m *messages) *setView {
-	sv := &setView{Label: p.Set.DisplayLabel()}
+func newSetView(p *mailprofile.Settings, m *messages) *setView {
+	sv := &setView{M: m, Label: p.Set.DisplayLabel()}
 	for _, s := range p.Incoming {
 		sv.Incoming = append(sv.Incoming, newServerView(s, m))
 	}

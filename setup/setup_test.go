@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/internal/golden"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/setup"
 )
 
@@ -31,7 +32,7 @@ func TestSheetsGolden(t *testing.T) {
 			dir := t.TempDir()
 			n, err := setup.WriteSheets(dir, site, &setup.Options{Lang: lang, BaseURL: "https://setup.example-host.jp"})
 			require.NoError(t, err)
-			assert.Equal(t, len(site.Accounts), n)
+			assert.Equal(t, len(sitetest.All(t, site)), n)
 			entries, err := os.ReadDir(dir)
 			require.NoError(t, err)
 			assert.Len(t, entries, n+1)
@@ -49,13 +50,13 @@ func TestSheetsGolden(t *testing.T) {
 func TestValuesFromTheModel(t *testing.T) {
 	site := load(t, "../examples/migration.yaml")
 	site.BaseURL = ""
-	a := site.Account("info@example.co.jp")
+	a := sitetest.Account(t, site, "info@example.co.jp")
 	var buf bytes.Buffer
 	require.NoError(t, setup.Page(&buf, site, a, &setup.Options{Lang: "en"}))
 	page := buf.String()
-	newP, err := site.Profile("new", a)
+	newP, err := site.Settings("new", a)
 	require.NoError(t, err)
-	oldP, err := site.Profile("old", a)
+	oldP, err := site.Settings("old", a)
 	require.NoError(t, err)
 	for _, s := range []mailprofile.Server{newP.Incoming[0], newP.Outgoing[0], oldP.Incoming[0], oldP.Outgoing[0]} {
 		has(t, page, `<td class="value">`+s.Host+`</td>`)
@@ -70,7 +71,7 @@ func TestValuesFromTheModel(t *testing.T) {
 
 	esc := load(t, "../testdata/escaping.yaml")
 	buf.Reset()
-	require.NoError(t, setup.Page(&buf, esc, esc.Account("o'brien&co@例え.jp"), &setup.Options{Lang: "ja"}))
+	require.NoError(t, setup.Page(&buf, esc, sitetest.Account(t, esc, "o'brien&co@例え.jp"), &setup.Options{Lang: "ja"}))
 	has(t, buf.String(), "O&#39;Brien &amp; &lt;Co&gt; &#34;Sales&#34; 📧 様")
 	hasNot(t, buf.String(), "<Co>")
 	hasNot(t, buf.String(), "p&amp;ss")

@@ -18,15 +18,12 @@ func WriteSheets(dir string, site *mailprofile.Site, opts *Options) (int, error)
 	}
 	o := *opts
 	o.SwitchURL = "" // a printed page has nothing to switch to
-	set := site.DefaultSet()
-	if o.Set != "" {
-		set = site.Set(o.Set)
-	}
-	if set == nil {
-		return 0, mailprofile.ErrUnknownSet
+	set, err := site.LookupSet(o.Set)
+	if err != nil {
+		return 0, err
 	}
 	var entries []IndexEntry
-	err := site.EachAccount(func(a *mailprofile.Account) error {
+	err = site.EachAccount(func(a *mailprofile.Account) error {
 		if !a.HasSet(set.Name) {
 			return nil
 		}

@@ -23,7 +23,7 @@ servers:
 	if err != nil {
 		log.Fatal(err)
 	}
-	domain, err := site.Profile("new", nil) // the file for the whole domain
+	domain, err := site.DomainSettings("new") // the file for the whole domain
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -15,14 +15,26 @@ import (
 // clientConfig file.
 var ErrNotClientConfig = errors.New("thunderbird: not a clientConfig document")
 
+// ReadOptions are the choices of Read. A nil *ReadOptions is the zero
+// value.
+type ReadOptions struct {
+	// Set names the one server set of the Site read. The zero value means
+	// "old": the usual start is the settings of the provider being left.
+	Set string
+}
+
 // Read turns a clientConfig file, such as a provider's published autoconfig
-// or an entry of Thunderbird's ISPDB, into a Site with one server set named
-// setName. It maps everything Thunderbird itself reads about IMAP, POP3 and
+// or an entry of Thunderbird's ISPDB, into a validated Site with one server
+// set. It maps everything Thunderbird itself reads about IMAP, POP3 and
 // SMTP servers; what has no place in a description (Exchange, EWS and
 // Graph servers, webmail, OAuth2 endpoints, documentation, further domains,
 // alternatives beyond the first usable one) is listed in the notes, never
-// dropped silently. The Site is validated.
-func Read(data []byte, setName string) (*mailprofile.Site, []string, error) {
+// dropped silently.
+func Read(data []byte, opts *ReadOptions) (*mailprofile.Site, []string, error) {
+	setName := "old"
+	if opts != nil && opts.Set != "" {
+		setName = opts.Set
+	}
 	doc := etree.NewDocument()
 	if err := doc.ReadFromBytes(data); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrNotClientConfig, err)
@@ -44,10 +56,39 @@ func Read(data []byte, setName string) (*mailprofile.Site, []string, error) {
 	for _, extra := range provs[1:] {
 		r.note("emailProvider %q: not imported (only the first provider is read)", extra.SelectAttrValue("id", ""))
 	}
-	prov := provs[0]
 	site := &mailprofile.Site{}
 	set := &mailprofile.ServerSet{Name: setName}
 	site.Sets = []*mailprofile.ServerSet{set}
+	r.provider(provs[0], site, set)
+	if site.Domain == "" {
+		return nil, r.notes, fmt.Errorf("%w: no domain", ErrNotClientConfig)
+	}
+	// Generate writes "organisation — label" as the display name, and the
+	// domain when there is no organisation: read those back as they were.
+	site.Organization = strings.TrimSuffix(site.Organization, " — "+set.Label)
+	if site.Organization == site.Domain || site.Organization == mailprofile.UnicodeAddress("@" + site.Domain)[1:] {
+		site.Organization = ""
+	}
+	for _, servers := range [][]mailprofile.Server{set.Incoming, set.Outgoing} {
+		for i := range servers {
+			servers[i].Host = strings.ReplaceAll(servers[i].Host, mailprofile.PlaceholderDomain, site.Domain)
+		}
+	}
+	for _, s := range append(append([]mailprofile.Server{}, set.Incoming...), set.Outgoing...) {
+		if s.Security == mailprofile.SecurityNone {
+			site.AllowInsecure = true
+			r.note("a server sends passwords in plain text (socketType plain): allow_insecure is set; prefer TLS")
+			break
+		}
+	}
+	if err := site.Validate(); err != nil {
+		return nil, r.notes, fmt.Errorf("thunderbird: the imported settings are not usable: %w", err)
+	}
+	return site, r.notes, nil
+}
+
+// provider reads an emailProvider element into site and its one set.
+func (r *reader) provider(prov *etree.Element, site *mailprofile.Site, set *mailprofile.ServerSet) {
 	in, out := 0, 0
 	for _, el := range prov.ChildElements() {
 		switch el.Tag {
@@ -75,31 +116,6 @@ func Read(data []byte, setName string) (*mailprofile.Site, []string, error) {
 			r.note("%s: not imported (%s)", el.Tag, unmapped(el.Tag))
 		}
 	}
-	if site.Domain == "" {
-		return nil, r.notes, fmt.Errorf("%w: no domain", ErrNotClientConfig)
-	}
-	// Generate writes "organisation — label" as the display name, and the
-	// domain when there is no organisation: read those back as they were.
-	site.Organization = strings.TrimSuffix(site.Organization, " — "+set.Label)
-	if site.Organization == site.Domain || site.Organization == mailprofile.UnicodeAddress("@" + site.Domain)[1:] {
-		site.Organization = ""
-	}
-	for _, servers := range [][]mailprofile.Server{set.Incoming, set.Outgoing} {
-		for i := range servers {
-			servers[i].Host = strings.ReplaceAll(servers[i].Host, mailprofile.PlaceholderDomain, site.Domain)
-		}
-	}
-	for _, s := range append(append([]mailprofile.Server{}, set.Incoming...), set.Outgoing...) {
-		if s.Security == mailprofile.SecurityNone {
-			site.AllowInsecure = true
-			r.note("a server sends passwords in plain text (socketType plain): allow_insecure is set; prefer TLS")
-			break
-		}
-	}
-	if err := site.Validate(); err != nil {
-		return nil, r.notes, fmt.Errorf("thunderbird: the imported settings are not usable: %w", err)
-	}
-	return site, r.notes, nil
 }
 
 type reader struct{ notes []string }
@@ -149,74 +165,18 @@ func (r *reader) server(el *etree.Element, where string, incoming bool) (mailpro
 	for _, c := range el.ChildElements() {
 		text := strings.TrimSpace(c.Text())
 		switch c.Tag {
-		case "hostname":
-			s.Host = text
-		case "port":
-			p, err := strconv.Atoi(text)
-			if err != nil {
-				r.note("%s: port %q is not a number", where, text)
-				return s, false
-			}
-			s.Port = p
 		case "socketType":
 			securities = append(securities, text)
 		case "authentication":
 			auths = append(auths, text)
-		case "username":
-			s.Username = text
-		case "password":
-			r.note("%s: password: not imported (mailprofile takes passwords from the accounts, and only when asked)", where)
-		case "pop3":
-			r.pop3(c, where, &s)
-		case "useGlobalPreferredServer":
-			if text == "true" {
-				r.note("%s: useGlobalPreferredServer true: not imported (mailprofile always gives an account its own server)", where)
-			}
-		case "addThisServer", "restriction":
-			r.note("%s: %s: not imported (Thunderbird does not use it)", where, c.Tag)
 		default:
-			r.note("%s: %s: not imported (unknown to mailprofile)", where, c.Tag)
-		}
-	}
-	// The first value Thunderbird can use wins, as in Thunderbird.
-	s.Security = ""
-	for i, v := range securities {
-		if sec, ok := socketTypesRead[v]; ok {
-			s.Security = sec
-			if rest := securities[i+1:]; len(rest) > 0 {
-				r.note("%s: socketType alternatives %s: not imported (one per server)", where, strings.Join(rest, ", "))
+			if !r.serverChild(c, text, where, &s) {
+				return s, false
 			}
-			break
 		}
-		r.note("%s: socketType %q: not imported (unknown)", where, v)
 	}
-	if s.Security == "" {
-		r.note("%s: not imported (no socketType mailprofile knows)", where)
+	if !r.security(securities, where, &s) || !r.auth(auths, where, incoming, &s) {
 		return s, false
-	}
-	var rest []string
-	for i, v := range auths {
-		a, ok := authsRead[v]
-		if !ok || incoming && a == mailprofile.AuthNone {
-			r.note("%s: authentication %q: not imported (no place in the model)", where, v)
-			continue
-		}
-		s.Auth, rest = a, auths[i+1:]
-		if len(rest) > 0 {
-			r.note("%s: authentication alternatives %s: not imported (one per server; the first usable is kept)", where, strings.Join(rest, ", "))
-		}
-		break
-	}
-	if s.Auth == "" {
-		r.note("%s: not imported (no authentication mailprofile knows)", where)
-		return s, false
-	}
-	if s.Auth == mailprofile.AuthOAuth2 {
-		if len(rest) > 0 {
-			r.note("%s: logs in with OAuth2, which Outlook's Autodiscover and Apple profiles cannot express; to use the provider's %s instead, change auth", where, rest[0])
-		} else {
-			r.note("%s: logs in with OAuth2 only, which Outlook's Autodiscover and Apple profiles cannot express", where)
-		}
 	}
 	if s.Username != "" {
 		if err := mailprofile.CheckUsername(s.Username); err != nil {
@@ -229,6 +189,82 @@ func (r *reader) server(el *etree.Element, where string, incoming bool) (mailpro
 		return s, false
 	}
 	return s, true
+}
+
+// serverChild reads one child element of a server other than socketType
+// and authentication. It reports false, with a note, when the server
+// cannot be imported.
+func (r *reader) serverChild(c *etree.Element, text, where string, s *mailprofile.Server) bool {
+	switch c.Tag {
+	case "hostname":
+		s.Host = text
+	case "port":
+		p, err := strconv.Atoi(text)
+		if err != nil {
+			r.note("%s: port %q is not a number", where, text)
+			return false
+		}
+		s.Port = p
+	case "username":
+		s.Username = text
+	case "password":
+		r.note("%s: password: not imported (mailprofile takes passwords from the accounts, and only when asked)", where)
+	case "pop3":
+		r.pop3(c, where, s)
+	case "useGlobalPreferredServer":
+		if text == "true" {
+			r.note("%s: useGlobalPreferredServer true: not imported (mailprofile always gives an account its own server)", where)
+		}
+	case "addThisServer", "restriction":
+		r.note("%s: %s: not imported (Thunderbird does not use it)", where, c.Tag)
+	default:
+		r.note("%s: %s: not imported (unknown to mailprofile)", where, c.Tag)
+	}
+	return true
+}
+
+// security takes the first socketType Thunderbird can use, as Thunderbird
+// does.
+func (r *reader) security(values []string, where string, s *mailprofile.Server) bool {
+	for i, v := range values {
+		if sec, ok := socketTypesRead[v]; ok {
+			s.Security = sec
+			if rest := values[i+1:]; len(rest) > 0 {
+				r.note("%s: socketType alternatives %s: not imported (one per server)", where, strings.Join(rest, ", "))
+			}
+			return true
+		}
+		r.note("%s: socketType %q: not imported (unknown)", where, v)
+	}
+	r.note("%s: not imported (no socketType mailprofile knows)", where)
+	return false
+}
+
+// auth takes the first authentication the model can hold.
+func (r *reader) auth(values []string, where string, incoming bool, s *mailprofile.Server) bool {
+	var rest []string
+	for i, v := range values {
+		a, ok := authsRead[v]
+		if !ok || incoming && a == mailprofile.AuthNone {
+			r.note("%s: authentication %q: not imported (no place in the model)", where, v)
+			continue
+		}
+		s.Auth, rest = a, values[i+1:]
+		if len(rest) > 0 {
+			r.note("%s: authentication alternatives %s: not imported (one per server; the first usable is kept)", where, strings.Join(rest, ", "))
+		}
+		break
+	}
+	switch {
+	case s.Auth == "":
+		r.note("%s: not imported (no authentication mailprofile knows)", where)
+		return false
+	case s.Auth == mailprofile.AuthOAuth2 && len(rest) > 0:
+		r.note("%s: logs in with OAuth2, which Outlook's Autodiscover and Apple profiles cannot express; to use the provider's %s instead, change auth", where, rest[0])
+	case s.Auth == mailprofile.AuthOAuth2:
+		r.note("%s: logs in with OAuth2 only, which Outlook's Autodiscover and Apple profiles cannot express", where)
+	}
+	return true
 }
 
 func (r *reader) pop3(el *etree.Element, where string, s *mailprofile.Server) {

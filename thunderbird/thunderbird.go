@@ -43,7 +43,7 @@ type Options struct {
 }
 
 // Generate writes the clientConfig file for p.
-func Generate(p *mailprofile.Profile, opts *Options) ([]byte, error) {
+func Generate(p *mailprofile.Settings, opts *Options) ([]byte, error) {
 	if opts == nil {
 		opts = &Options{}
 	}

@@ -13,24 +13,25 @@ import (
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/export"
 	"github.com/mailprofile/mailprofile/internal/golden"
+	"github.com/mailprofile/mailprofile/internal/sitetest"
 	"github.com/mailprofile/mailprofile/internal/spectest"
 	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
-// profiles returns every profile of a case: the domain template and each
-// account, on every set the account has.
-func profiles(t *testing.T, site *mailprofile.Site) map[string]*mailprofile.Profile {
+// settings returns every Settings of a case: the domain's and each
+// account's, on every set the account has.
+func settings(t *testing.T, site *mailprofile.Site) map[string]*mailprofile.Settings {
 	t.Helper()
-	out := make(map[string]*mailprofile.Profile)
+	out := make(map[string]*mailprofile.Settings)
 	for _, set := range site.Sets {
-		p, err := site.Profile(set.Name, nil)
+		p, err := site.DomainSettings(set.Name)
 		require.NoError(t, err)
 		out[filepath.Join(set.Name, "_domain.xml")] = p
-		for _, a := range site.Accounts {
+		for _, a := range sitetest.All(t, site) {
 			if !a.HasSet(set.Name) {
 				continue
 			}
-			p, err := site.Profile(set.Name, a)
+			p, err := site.Settings(set.Name, a)
 			require.NoError(t, err)
 			out[filepath.Join(set.Name, export.SafeName(a.Address)+".xml")] = p
 		}
@@ -43,7 +44,7 @@ func TestGenerateGolden(t *testing.T) {
 		t.Run(golden.Name(c), func(t *testing.T) {
 			site, err := mailprofile.Load(c)
 			require.NoError(t, err)
-			for name, p := range profiles(t, site) {
+			for name, p := range settings(t, site) {
 				got, err := thunderbird.Generate(p, nil)
 				require.NoError(t, err)
 				again, err := thunderbird.Generate(p, nil)
@@ -60,7 +61,7 @@ func TestGenerateGolden(t *testing.T) {
 
 // assertRoundTrip reads the generated file back the way Thunderbird's
 // readFromXML does and checks that it gives the profile's servers.
-func assertRoundTrip(t *testing.T, p *mailprofile.Profile, data []byte) {
+func assertRoundTrip(t *testing.T, p *mailprofile.Settings, data []byte) {
 	t.Helper()
 	doc := etree.NewDocument()
 	require.NoError(t, doc.ReadFromBytes(data))
@@ -142,9 +143,9 @@ func strip(servers []mailprofile.Server) []mailprofile.Server {
 func TestPassword(t *testing.T) {
 	site, err := mailprofile.Load("../testdata/escaping.yaml")
 	require.NoError(t, err)
-	a := site.Account("Foo.Bar+tag@other.example")
+	a := sitetest.Account(t, site, "Foo.Bar+tag@other.example")
 	require.NotNil(t, a)
-	p, err := site.Profile("", a)
+	p, err := site.Settings("", a)
 	require.NoError(t, err)
 
 	without, err := thunderbird.Generate(p, nil)
@@ -173,7 +174,7 @@ servers:
     outgoing: [{host: smtp.example.com}]
 `))
 	require.NoError(t, err)
-	p, err := site.Profile("", nil)
+	p, err := site.DomainSettings("")
 	require.NoError(t, err)
 	data, err := thunderbird.Generate(p, nil)
 	require.NoError(t, err)

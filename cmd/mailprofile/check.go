@@ -51,8 +51,8 @@ The exit status is 1 when anything fails.`,
 	}
 	opts := &check.Options{Sets: sets, Timeout: *timeout}
 	for _, name := range sets {
-		if site.Set(name) == nil {
-			fmt.Fprintf(stderr, "mailprofile check: %v: %q\n", mailprofile.ErrUnknownSet, name)
+		if _, err := site.LookupSet(name); err != nil {
+			fmt.Fprintf(stderr, "mailprofile check: %v\n", err)
 			return exitFailure
 		}
 	}

@@ -51,7 +51,7 @@ same paths, and show as "Verified" on devices that trust the certificate.`,
 		fmt.Fprintf(stderr, "mailprofile gen: %v\n", err)
 		return exitFailure
 	}
-	site, err := mailprofile.Open(*config) // CSV accounts stay in their file: any size fits
+	site, err := mailprofile.Load(*config) // CSV accounts stay in their file: any size fits
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitFailure

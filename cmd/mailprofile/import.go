@@ -20,7 +20,7 @@ hand. What has no place in a description is listed as notes on standard
 error. INPUT "-" is standard input.`,
 		stdout, stderr)
 	set := f.String("set", "old", "the `name` of the imported server set")
-	address := f.String("address", "", "the `address` an Autodiscover response answered (gives the domain and the login templates)")
+	address := f.String("address", "", "the `address` an Autodiscover response answered (gives the domain and the login patterns)")
 	domain := f.String("domain", "", "the mail `domain` of an Autodiscover response, without --address")
 	out := f.String("o", "", "write the description to `file` instead of standard output")
 	if code := f.parseArgs(args, 1); code >= 0 {

@@ -56,7 +56,7 @@ func TestExitCodes(t *testing.T) {
 		{"dns json", []string{"dns", "-c", "../../examples/migration.yaml", "--format", "json", "--ttl", "600"}, 0,
 			`"name": "_submission._tcp.example.co.jp.",` + "\n      \"ttl\": 600,", ""},
 		{"dns bad format", []string{"dns", "-c", "x.yaml", "--format", "bind"}, 2, "", `--format must be zone or json, not "bind"`},
-		{"dns unknown set", []string{"dns", "-c", "../../examples/migration.yaml", "--set", "newer"}, 1, "", `no such server set: "newer"`},
+		{"dns unknown set", []string{"dns", "-c", "../../examples/migration.yaml", "--set", "newer"}, 1, "", `mailprofile dns: no server set "newer" (the sets are old, new)`},
 		{"import clientConfig", []string{"import", "../../importer/testdata/every-element.xml"}, 0,
 			"domain: example.net\norganization: Example & Sons Mail\n", "note: domain example.org: not imported"},
 		{"import without input", []string{"import"}, 2, "", "missing argument"},
@@ -66,7 +66,7 @@ func TestExitCodes(t *testing.T) {
 			"  new:\n    incoming:\n      - protocol: imap\n        host: sv1234.example-host.jp\n        port: 993\n", ""},
 		{"import not a config", []string{"import", "../../examples/migration.yaml"}, 1, "", "neither a Thunderbird clientConfig file nor an Autodiscover response"},
 		{"gen unknown set", []string{"gen", "-c", "../../examples/migration.yaml", "-o", t.TempDir(), "--set", "newer"}, 1, "",
-			`mailprofile: no such server set: "newer"`},
+			`no server set "newer" (the sets are old, new)`},
 		{"gen unknown account", []string{"gen", "-c", "../../examples/migration.yaml", "-o", t.TempDir(), "--account", "x@example.co.jp"}, 1, "",
 			"no such account: x@example.co.jp"},
 	}
@@ -185,5 +185,5 @@ servers:
 	assert.Contains(t, stderr, "-c FILE is required")
 	code, _, stderr = runCLI(t, "check", "-c", desc, "--set", "nope")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, `no such server set: "nope"`)
+	assert.Contains(t, stderr, `mailprofile check: no server set "nope" (the sets are main)`)
 }

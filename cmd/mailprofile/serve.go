@@ -13,12 +13,18 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/autoconfig"
 )
 
 // shutdownGrace is how long SIGTERM waits for requests in flight.
 const shutdownGrace = 10 * time.Second
+
+// reservedFiles is how many open files serve keeps for other uses than
+// connections: descriptions, certificates, logs.
+const reservedFiles = 64
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	f := newFlags("serve", "-c FILE|DIR [--addr :8080] [flags]",
@@ -39,6 +45,7 @@ finish the requests in flight (up to 10s) and exit.`,
 	logAddresses := f.Bool("log-addresses", false, "log full email addresses (default: the domain only)")
 	sign := addSigningFlags(f)
 	lang := f.String("lang", "", "the `language` of setup pages for browsers that ask for neither ja nor en (default: the description's)")
+	logFormat := f.String("log-format", "text", "the `format` of log lines on standard error: text (key=value) or json")
 	if code := f.parse(args); code >= 0 {
 		return code
 	}
@@ -49,6 +56,8 @@ finish the requests in flight (up to 10s) and exit.`,
 		return f.fail("--tls-cert and --tls-key go together")
 	case *lang != "" && *lang != "ja" && *lang != "en":
 		return f.fail("--lang must be ja or en, not %q", *lang)
+	case *logFormat != "text" && *logFormat != "json":
+		return f.fail("--log-format must be text or json, not %q", *logFormat)
 	case sign.check() != "":
 		return f.fail("%s", sign.check())
 	}
@@ -58,11 +67,12 @@ finish the requests in flight (up to 10s) and exit.`,
 		return exitFailure
 	}
 
-	// Log lines go out in batches (every 100ms): one write per request
-	// would cost more than answering it.
-	logOut := newLogWriter(stderr, 100*time.Millisecond)
-	defer logOut.Close()
-	log := slog.New(newLogHandler(logOut, slog.LevelInfo))
+	// One line per request, written as it ends, in order.
+	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
+	if *logFormat == "json" {
+		handler = slog.NewJSONHandler(stderr, nil)
+	}
+	log := slog.New(handler)
 
 	sites, err := mailprofile.LoadAll(*config)
 	if err != nil {
@@ -82,10 +92,11 @@ finish the requests in flight (up to 10s) and exit.`,
 		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
 		return exitFailure
 	}
-	ln = autoconfig.CoarseDeadlines(ln)
+	limit := maxConns()
+	ln = netutil.LimitListener(ln, limit)
 	srv := autoconfig.NewServer(*addr, h, nil)
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
-	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "domains", len(sites))
+	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "domains", len(sites), "max_conns", limit)
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -66,8 +67,20 @@ type process struct {
 
 func start(t *testing.T, args ...string) *process {
 	t.Helper()
-	p := &process{seen: make(chan struct{}, 1), done: make(chan error, 1)}
-	p.cmd = exec.Command(build(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	return startCommand(t, exec.Command(build(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...))
+}
+
+// startWithFileLimit starts serve with a limit of open files that it
+// cannot raise.
+func startWithFileLimit(t *testing.T, files int, args ...string) *process {
+	t.Helper()
+	sh := fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, files) // both the soft and the hard limit
+	return startCommand(t, exec.Command("sh", append([]string{"-c", sh, build(t), "serve", "--addr", "127.0.0.1:0"}, args...)...))
+}
+
+func startCommand(t *testing.T, cmd *exec.Cmd) *process {
+	t.Helper()
+	p := &process{cmd: cmd, seen: make(chan struct{}, 1), done: make(chan error, 1)}
 	stderr, err := p.cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, p.cmd.Start())
@@ -201,6 +214,45 @@ func TestServeReloadAndStop(t *testing.T) {
 	assert.NotContains(t, p.logText(), "a@example.co.jp", "addresses are not logged by default")
 }
 
+// TestServeManyIdleConnections opens more connections that send nothing
+// than the process may have files: serve keeps a reserve, so that it can
+// still read its descriptions on SIGHUP, and new clients wait instead of
+// failing.
+func TestServeManyIdleConnections(t *testing.T) {
+	dir := t.TempDir()
+	desc := filepath.Join(dir, "site.yaml")
+	original, err := os.ReadFile("../../examples/migration.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(desc, original, 0o644))
+	p := startWithFileLimit(t, 160, "-c", desc)
+	assert.Contains(t, p.logText(), "max_conns=96")
+
+	var idle []net.Conn
+	t.Cleanup(func() {
+		for _, c := range idle {
+			c.Close()
+		}
+	})
+	for range 250 { // the listen queue holds what is not accepted
+		c, err := net.Dial("tcp", p.addr)
+		require.NoError(t, err)
+		idle = append(idle, c)
+	}
+	// Every connection above the limit waits to be accepted.
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+	p.waitFor(t, regexp.MustCompile(`msg=reloaded domains=1`))
+	assert.NotContains(t, p.logText(), "too many open files")
+
+	// When the idle clients go, a normal one is answered.
+	for _, c := range idle {
+		c.Close()
+	}
+	idle = nil
+	status, body := p.get(t, tbPath)
+	assert.Equal(t, 200, status)
+	assert.Contains(t, body, "sv1234.example-host.jp")
+}
+
 func TestServeTLS(t *testing.T) {
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
@@ -225,7 +277,7 @@ func TestServeUsage(t *testing.T) {
 	assert.Contains(t, stderr, "-c FILE is required")
 	code, _, stderr = runCLI(t, "serve", "-c", "../../examples/migration.yaml", "--set", "newer", "--addr", "127.0.0.1:0")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, `autoconfig: a site has no such server set: "newer"`)
+	assert.Contains(t, stderr, `no server set "newer" (the sets are old, new)`)
 }
 
 // writeCert makes a self-signed certificate for autoconfig.example.co.jp

@@ -32,7 +32,7 @@ mailprofile serve answers.`,
 	case *lang != "" && *lang != "ja" && *lang != "en":
 		return f.fail("--lang must be ja or en, not %q", *lang)
 	}
-	site, err := mailprofile.Open(*config)
+	site, err := mailprofile.Load(*config)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitFailure

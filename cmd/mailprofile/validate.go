@@ -27,6 +27,11 @@ func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	for _, w := range site.Warnings() {
 		fmt.Fprintf(stderr, "warning: %v\n", w)
 	}
-	fmt.Fprintf(stdout, "%s: %s, %d server sets, %d accounts: OK\n", *config, site.Domain, len(site.Sets), len(site.Accounts))
+	n := 0
+	if err := site.EachAccount(func(*mailprofile.Account) error { n++; return nil }); err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitFailure
+	}
+	fmt.Fprintf(stdout, "%s: %s, %d server sets, %d accounts: OK\n", *config, site.Domain, len(site.Sets), n)
 	return exitOK
 }

@@ -23,26 +23,30 @@ func main() {
 	for _, w := range site.Warnings() {
 		fmt.Println("warning:", w)
 	}
-	for _, a := range site.Accounts {
-		p, err := site.Profile("", a) // "": the set being moved to
+	err = site.EachAccount(func(a *mailprofile.Account) error { // the CSV's accounts too, one at a time
+		p, err := site.Settings("", a) // "": the set being moved to
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		tb, err := thunderbird.Generate(p, nil)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		ol, err := outlook.Generate(p, nil)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
-		mc, err := apple.Generate([]*mailprofile.Profile{p}, nil)
+		mc, err := apple.Generate([]*mailprofile.Settings{p}, nil)
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
 		in, out := p.Incoming[0], p.Outgoing[0]
 		fmt.Printf("%s\n  %s %s:%d (%s), login %s\n  SMTP %s:%d (%s)\n  files: Thunderbird %d bytes, Autodiscover %d bytes, Apple %d bytes\n",
 			p.Description(), in.Protocol, in.Host, in.Port, in.Security, in.Username,
 			out.Host, out.Port, out.Security, len(tb), len(ol), len(mc))
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
 	}
 }

@@ -42,7 +42,7 @@ var serial int64
 func NewRoot(t testing.TB, name string) *CA {
 	t.Helper()
 	key := newKey(t)
-	tmpl := template(Spec{CommonName: name, CA: true})
+	tmpl := certTemplate(Spec{CommonName: name, CA: true})
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func NewRoot(t testing.TB, name string) *CA {
 func (ca *CA) Issue(t testing.TB, s Spec) (*x509.Certificate, crypto.Signer) {
 	t.Helper()
 	key := newKey(t)
-	der, err := x509.CreateCertificate(rand.Reader, template(s), ca.Cert, key.Public(), ca.Key)
+	der, err := x509.CreateCertificate(rand.Reader, certTemplate(s), ca.Cert, key.Public(), ca.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func newKey(t testing.TB) crypto.Signer {
 	return key
 }
 
-func template(s Spec) *x509.Certificate {
+func certTemplate(s Spec) *x509.Certificate {
 	serial++
 	nb, na := s.NotBefore, s.NotAfter
 	if nb.IsZero() {

@@ -1,0 +1,69 @@
+package autoconfig
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/apple"
+)
+
+// serveMobileconfig answers GET /apple/ADDRESS.mobileconfig and
+// GET /apple/profile.mobileconfig?email=ADDRESS with the Apple profile that
+// adds the account on the served set.
+func (h *Handler) serveMobileconfig(w *recorder, r *http.Request, all *sites) {
+	raw := r.URL.Path[len("/apple/") : len(r.URL.Path)-len(".mobileconfig")]
+	if strings.EqualFold(raw, "profile") {
+		raw = r.URL.Query().Get("email")
+	}
+	if raw == "" {
+		badRequest(w, "no email address")
+		return
+	}
+	s, addr, ok := h.lookup(w, all, raw)
+	if !ok {
+		return
+	}
+	if s.noApple != nil {
+		notFound(w)
+		return
+	}
+	st, err := s.settings(addr)
+	if err != nil {
+		internalError(w)
+		return
+	}
+	body, err := apple.Generate([]*mailprofile.Settings{st}, &apple.Options{Signer: h.opts.AppleSigner, RootCA: h.opts.AppleRootCA})
+	if err != nil { // New checked that the set can be given: a bug
+		internalError(w)
+		return
+	}
+	local := addr[:strings.LastIndexByte(addr, '@')]
+	w.Header().Set("Content-Disposition", contentDisposition(local+"@"+s.site.UnicodeDomain()+".mobileconfig"))
+	write(w, apple.ContentType, body)
+}
+
+// contentDisposition is a Content-Disposition value offering name as the
+// file name (RFC 6266): an ASCII fallback in filename, the UTF-8 name in
+// filename* (RFC 8187) when it differs.
+func contentDisposition(name string) string {
+	var b strings.Builder
+	b.WriteString(`attachment; filename="`)
+	plain := true
+	for _, r := range name {
+		if 0x20 <= r && r < utf8.RuneSelf && !strings.ContainsRune(`"\/%;`, r) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+			plain = false
+		}
+	}
+	b.WriteByte('"')
+	if !plain {
+		b.WriteString("; filename*=UTF-8''")
+		b.WriteString(strings.ReplaceAll(url.PathEscape(name), "+", "%2B"))
+	}
+	return b.String()
+}

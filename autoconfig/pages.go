@@ -1,0 +1,103 @@
+package autoconfig
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"golang.org/x/text/language"
+
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/setup"
+)
+
+// serveAsk answers GET / with the page that asks for an address.
+func (h *Handler) serveAsk(w *recorder, r *http.Request) {
+	lang := h.lang(r, nil)
+	var buf bytes.Buffer
+	if err := setup.Ask(&buf, "/setup", &setup.Options{Lang: lang, SwitchURL: "/?lang=" + other(lang)}); err != nil {
+		internalError(w)
+		return
+	}
+	writePage(w, lang, buf.Bytes())
+}
+
+// serveSetupPage answers GET /setup/ADDRESS and GET /setup?email=ADDRESS
+// with that person's setup page.
+func (h *Handler) serveSetupPage(w *recorder, r *http.Request, all *sites) {
+	raw := strings.TrimPrefix(r.URL.Path[len("/setup"):], "/")
+	if raw == "" {
+		raw = r.URL.Query().Get("email")
+	}
+	if raw == "" {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s, addr, ok := h.lookup(w, all, raw)
+	if !ok {
+		return
+	}
+	acct, _ := s.account(addr)
+	lang := h.lang(r, s.site)
+	buf := bytes.NewBuffer(make([]byte, 0, 32<<10)) // a page is about 20 KB: one allocation
+	err := setup.Page(buf, s.site, acct, &setup.Options{
+		Lang:      lang,
+		Set:       s.set.Name,
+		BaseURL:   h.baseURL(r, s.site),
+		SwitchURL: "/setup/" + url.PathEscape(addr) + "?" + url.Values{"lang": {other(lang)}}.Encode(),
+	})
+	if err != nil {
+		internalError(w)
+		return
+	}
+	writePage(w, lang, buf.Bytes())
+}
+
+func writePage(w http.ResponseWriter, lang string, body []byte) {
+	w.Header().Set("Content-Language", lang)
+	w.Header().Set("Vary", "Accept-Language")
+	write(w, setup.ContentType, body)
+}
+
+// lang picks the page's language: ?lang=, then Accept-Language, then the
+// handler's default, then the site's.
+func (h *Handler) lang(r *http.Request, s *mailprofile.Site) string {
+	switch l := r.URL.Query().Get("lang"); l {
+	case "ja", "en":
+		return l
+	}
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	for _, t := range tags { // highest quality first
+		if base, _ := t.Base(); base.String() == "ja" || base.String() == "en" {
+			return base.String()
+		}
+	}
+	if h.opts.DefaultLang != "" {
+		return h.opts.DefaultLang
+	}
+	if s != nil && s.Language != "" {
+		return s.Language
+	}
+	return "ja"
+}
+
+func other(lang string) string {
+	if lang == "ja" {
+		return "en"
+	}
+	return "ja"
+}
+
+// baseURL is where links on a page point: the site's base_url, or the
+// address this request came to.
+func (h *Handler) baseURL(r *http.Request, s *mailprofile.Site) string {
+	if s.BaseURL != "" {
+		return s.BaseURL
+	}
+	scheme := "http"
+	if h.https(r) {
+		scheme = "https"
+	}
+	return scheme + "://" + h.hostPort(r)
+}

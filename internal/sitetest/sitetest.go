@@ -1,0 +1,34 @@
+// Package sitetest reaches the accounts of a loaded description in tests,
+// failing the test when they cannot be read.
+package sitetest
+
+import (
+	"testing"
+
+	"github.com/mailprofile/mailprofile"
+)
+
+// Account returns the listed account with address addr, or fails t.
+func Account(t testing.TB, site *mailprofile.Site, addr string) *mailprofile.Account {
+	t.Helper()
+	a, err := site.Account(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// All returns every account of site, those of its CSV file included, or
+// fails t.
+func All(t testing.TB, site *mailprofile.Site) []*mailprofile.Account {
+	t.Helper()
+	var all []*mailprofile.Account
+	err := site.EachAccount(func(a *mailprofile.Account) error {
+		all = append(all, a)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
