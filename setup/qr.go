@@ -1,26 +1,56 @@
 package setup
 
 import (
-	"fmt"
-	"html/template"
+	"errors"
 	"strconv"
+	"sync"
 
-	"rsc.io/qr"
+	"rsc.io/qr/coding"
 )
+
+// plans holds the plan of each QR version a page has used: the layout of
+// the symbol's fixed patterns, which takes rsc.io/qr longer to make than
+// encoding a URL with it, and which never changes.
+var plans sync.Map // coding.Version → *coding.Plan
+
+// encodeQR encodes text in bytes, at error correction level M (15%), in
+// the smallest version that holds it, as rsc.io/qr's Encode does.
+func encodeQR(text string) (*coding.Code, error) {
+	enc := coding.String(text)
+	for v := coding.Version(coding.MinVersion); v <= coding.MaxVersion; v++ {
+		if enc.Bits(v) > v.DataBytes(coding.M)*8 {
+			continue
+		}
+		plan, ok := plans.Load(v)
+		if !ok {
+			p, err := coding.NewPlan(v, coding.M, 0)
+			if err != nil {
+				return nil, err
+			}
+			plan, _ = plans.LoadOrStore(v, p)
+		}
+		return plan.(*coding.Plan).Encode(enc)
+	}
+	return nil, errors.New("setup: the URL is too long for a QR code")
+}
 
 // quietZone is the white margin around a QR code, in modules, that the
 // standard asks for.
 const quietZone = 4
 
-// qrSVG draws text as a QR code in SVG, one path of dark modules with the
-// standard quiet zone, sharp at any size and in print.
-func qrSVG(text, label string) (template.HTML, error) {
-	code, err := qr.Encode(text, qr.M)
+// qrCode is a QR code as page.html draws it in SVG: one path of the dark
+// modules, each run of them in a row a rectangle, inside the standard quiet
+// zone; sharp at any size and in print.
+type qrCode struct {
+	Size int    // modules on a side, the quiet zone included
+	Path string // the path data: digits, spaces and M, h, v, z
+}
+
+func newQRCode(text string) (*qrCode, error) {
+	code, err := encodeQR(text)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	n := code.Size + 2*quietZone
-	// Each run of dark modules in a row is one rectangle: "M x y h w v1 h-w z".
 	var path []byte
 	for y := 0; y < code.Size; y++ {
 		for x := 0; x < code.Size; x++ {
@@ -43,7 +73,5 @@ func qrSVG(text, label string) (template.HTML, error) {
 			x += run - 1
 		}
 	}
-	return template.HTML(fmt.Sprintf( // the path is digits and letters only
-		`<svg class="qr" role="img" aria-label="%s" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="%s"/></svg>`,
-		template.HTMLEscapeString(label), n, n, n, n, path)), nil
+	return &qrCode{Size: code.Size + 2*quietZone, Path: string(path)}, nil
 }

@@ -12,10 +12,10 @@ package setup
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
 	"io"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,34 +25,18 @@ import (
 //go:embed templates
 var files embed.FS
 
-var templates = template.Must(template.New("").ParseFS(files, "templates/*.html", "templates/*.css"))
+// languages are the languages pages come in, the default first. Each has a
+// file of texts, templates/LANG.html, that defines every "t." template the
+// pages name.
+var languages = []string{"ja", "en"}
 
-// parts are the parts of a page that depend on its language only, made
-// once per language by the templates of the same names.
-type parts struct {
-	AppleSteps       template.HTML
-	ThunderbirdSteps template.HTML
-	Outlook          template.HTML
-	ExistingSteps    template.HTML
-}
-
-var partsByLang = func() map[string]*parts {
-	out := make(map[string]*parts)
+// templates holds the pages of each language: the same page.html, ask.html
+// and index.html, with the language's texts.
+var templates = func() map[string]*template.Template {
+	base := template.Must(template.New("").ParseFS(files, "templates/page.html", "templates/ask.html", "templates/index.html", "templates/style.css"))
+	out := make(map[string]*template.Template)
 	for _, lang := range languages {
-		m := messagesFor(lang)
-		render := func(name string) template.HTML {
-			var b strings.Builder
-			if err := templates.ExecuteTemplate(&b, name, m); err != nil {
-				panic(err) // the templates are part of the program
-			}
-			return template.HTML(b.String()) // made by html/template: escaped
-		}
-		out[lang] = &parts{
-			AppleSteps:       render("apple-steps"),
-			ThunderbirdSteps: render("thunderbird-steps"),
-			Outlook:          render("outlook"),
-			ExistingSteps:    render("existing-steps"),
-		}
+		out[lang] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+lang+".html"))
 	}
 	return out
 }()
@@ -87,6 +71,16 @@ func (o *Options) lang(site *mailprofile.Site) string {
 	return languages[0]
 }
 
+// execute writes the page name in lang, or in the default language for one
+// there are no texts for.
+func execute(w io.Writer, lang, name string, data any) error {
+	t, ok := templates[lang]
+	if !ok {
+		t = templates[languages[0]]
+	}
+	return t.ExecuteTemplate(w, name, data)
+}
+
 // ContentType is the media type of the pages.
 const ContentType = "text/html; charset=utf-8"
 
@@ -99,7 +93,7 @@ func Page(w io.Writer, site *mailprofile.Site, a *mailprofile.Account, opts *Opt
 	if err != nil {
 		return err
 	}
-	return templates.ExecuteTemplate(w, "page.html", v)
+	return execute(w, v.Lang, "page.html", v)
 }
 
 // IndexEntry is one person on the index of sheets.
@@ -114,9 +108,9 @@ func Index(w io.Writer, site *mailprofile.Site, entries []IndexEntry, opts *Opti
 	if opts == nil {
 		opts = &Options{}
 	}
-	m := messagesFor(opts.lang(site))
-	return templates.ExecuteTemplate(w, "index.html", map[string]any{
-		"M": m, "Lang": m.Lang, "Org": site.DisplayName(), "Entries": entries, "SwitchURL": opts.SwitchURL,
+	lang := opts.lang(site)
+	return execute(w, lang, "index.html", map[string]any{
+		"Lang": lang, "Org": site.DisplayName(), "Entries": entries, "SwitchURL": opts.SwitchURL,
 	})
 }
 
@@ -126,39 +120,31 @@ func Ask(w io.Writer, action string, opts *Options) error {
 	if opts == nil {
 		opts = &Options{}
 	}
-	m := messagesFor(opts.lang(nil))
-	return templates.ExecuteTemplate(w, "ask.html", map[string]any{
-		"M": m, "Lang": m.Lang, "Action": action, "SwitchURL": opts.SwitchURL,
+	lang := opts.lang(nil)
+	return execute(w, lang, "ask.html", map[string]any{
+		"Lang": lang, "Action": action, "SwitchURL": opts.SwitchURL,
 	})
 }
 
-// view is what page.html shows: the messages of its language, and the
-// texts made from them for this person.
+// view is what page.html shows; the texts of its language say it.
 type view struct {
-	M         *messages
-	B         *parts
 	Lang      string
 	SwitchURL string
-	Title     string
 	Org       string
-	Greeting  string
+	Address   string // Unicode form, for people
+	Who       string // the name, or else the address
 	Domain    string
-	Notice    []string // what is happening, a paragraph each
 
-	New, Old *setView
+	Moving     bool
+	New, Old   *setView
+	OverlapEnd string
 
-	ProfileURL      string
-	ThunderbirdURL  string
-	ThunderbirdFile string
-	QR              template.HTML
-	ExistingIntro   string
-	IPWarning       string
-	After           string
-	Footer          string
+	ProfileURL     string
+	ThunderbirdURL string
+	QR             *qrCode
 }
 
 type setView struct {
-	M        *messages
 	Label    string
 	In, Out  serverView
 	Incoming []serverView // every incoming server, for the table
@@ -166,59 +152,39 @@ type setView struct {
 }
 
 type serverView struct {
-	Protocol, Host, Port, Security, Username, Auth string
-	IP                                             bool
+	Protocol, Host, Port, Security, Username string
+	Auth                                     mailprofile.Auth
+	IP                                       bool
 }
 
 func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*view, error) {
-	lang := opts.lang(site)
-	m := messagesFor(lang)
 	p, err := site.Settings(opts.Set, a)
 	if err != nil {
 		return nil, err
 	}
-	address := mailprofile.UnicodeAddress(a.Address)
 	v := &view{
-		M: m, B: partsByLang[m.Lang], Lang: lang, SwitchURL: opts.SwitchURL,
-		Title:  fmt.Sprintf(m.Title, address),
-		Org:    site.DisplayName(),
-		Domain: site.Domain,
-		New:    newSetView(p, m),
+		Lang: opts.lang(site), SwitchURL: opts.SwitchURL,
+		Org:     site.DisplayName(),
+		Address: mailprofile.UnicodeAddress(a.Address),
+		Domain:  site.Domain,
+		New:     newSetView(p),
 	}
-	v.Footer = fmt.Sprintf(m.Footer, v.Org)
-	v.Greeting = fmt.Sprintf(m.ForAddress, address)
+	v.Who = v.Address
 	if a.Name != "" {
-		v.Greeting = fmt.Sprintf(m.ForAddress, a.Name)
+		v.Who = a.Name
 	}
-	v.Notice = []string{fmt.Sprintf(m.SingleIntro, v.New.Label)}
 	if mig := site.Migration; mig != nil && mig.To == p.Set.Name {
-		overlapEnd := ""
+		v.Moving = true
 		if !mig.OverlapEnd.IsZero() {
-			overlapEnd = mig.OverlapEnd.Format(time.DateOnly)
+			v.OverlapEnd = mig.OverlapEnd.Format(time.DateOnly)
 		}
-		v.Notice = []string{fmt.Sprintf(m.MovingNow, v.New.Label)}
 		if a.HasSet(mig.From) {
 			old, err := site.Settings(mig.From, a)
 			if err != nil {
 				return nil, err
 			}
-			v.Old = newSetView(old, m)
-			if overlapEnd != "" {
-				v.Notice = append(v.Notice, fmt.Sprintf(m.KeepOldUntil, v.Old.Label, overlapEnd))
-			} else {
-				v.Notice = append(v.Notice, fmt.Sprintf(m.KeepOld, v.Old.Label))
-			}
-			v.ExistingIntro = fmt.Sprintf(m.ExistingIntro, v.Old.In.Host)
-			if v.Old.In.IP {
-				v.IPWarning = fmt.Sprintf(m.IPWarning, v.Old.In.Host)
-			}
-			if overlapEnd != "" {
-				v.After = fmt.Sprintf(m.AfterText, overlapEnd)
-			} else {
-				v.After = fmt.Sprintf(m.AfterText, m.NoDate)
-			}
+			v.Old = newSetView(old)
 		}
-		v.Notice = append(v.Notice, m.AddNewNow)
 	}
 	base := opts.BaseURL
 	if base == "" {
@@ -227,41 +193,33 @@ func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*vi
 	if base = strings.TrimSuffix(base, "/"); base != "" {
 		v.ProfileURL = base + "/apple/" + url.PathEscape(a.Address) + ".mobileconfig"
 		v.ThunderbirdURL = base + "/mail/config-v1.1.xml?emailaddress=" + url.QueryEscape(a.Address)
-		v.ThunderbirdFile = fmt.Sprintf(m.ThunderbirdFile, v.Domain)
-		if v.QR, err = qrSVG(v.ProfileURL, m.AppleButton); err != nil {
+		if v.QR, err = newQRCode(v.ProfileURL); err != nil {
 			return nil, err
 		}
 	}
 	return v, nil
 }
 
-func newSetView(p *mailprofile.Settings, m *messages) *setView {
-	sv := &setView{M: m, Label: p.Set.DisplayLabel()}
+func newSetView(p *mailprofile.Settings) *setView {
+	sv := &setView{Label: p.Set.DisplayLabel()}
 	for _, s := range p.Incoming {
-		sv.Incoming = append(sv.Incoming, newServerView(s, m))
+		sv.Incoming = append(sv.Incoming, newServerView(s))
 	}
 	for _, s := range p.Outgoing {
-		sv.Outgoing = append(sv.Outgoing, newServerView(s, m))
+		sv.Outgoing = append(sv.Outgoing, newServerView(s))
 	}
 	sv.In, sv.Out = sv.Incoming[0], sv.Outgoing[0]
 	return sv
 }
 
-func newServerView(s mailprofile.Server, m *messages) serverView {
+func newServerView(s mailprofile.Server) serverView {
 	return serverView{
 		Protocol: s.Protocol.String(),
 		Host:     s.Host,
-		Port:     fmt.Sprint(s.Port),
+		Port:     strconv.Itoa(s.Port),
 		Security: s.Security.String(),
 		Username: s.Username,
-		Auth:     m.authName(s.Auth),
+		Auth:     s.Auth,
 		IP:       mailprofile.IsIP(s.Host),
 	}
-}
-
-func (m *messages) authName(a mailprofile.Auth) string {
-	if n, ok := m.AuthNames[a]; ok {
-		return n
-	}
-	return a.String()
 }
