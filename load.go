@@ -311,7 +311,12 @@ func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
 		case "host":
 			s.Host = r.str(v, path)
 		case "port":
+			// Zero means the standard port in code; written down, it is a
+			// mistake (leaving port out is how to ask for the standard one).
 			s.Port = r.integer(v, path, "a port number")
+			if n, err := strconv.Atoi(strings.TrimSpace(resolve(v).Value)); err == nil && n == 0 {
+				r.errorf(v, path, "0 is not a port (1 to 65535; leave port out for the standard port)")
+			}
 		case "security":
 			s.Security = canonical(securityNames, r.str(v, path))
 		case "auth":

@@ -308,3 +308,28 @@ func TestValidateBuiltInCode(t *testing.T) {
 	assert.Equal(t, "example.com", site.Domain)
 	assert.Equal(t, 993, site.Sets[0].Incoming[0].Port)
 }
+
+// TestNotValidated: a Site built in code gives no Settings until Validate
+// has filled it in, and an outgoing server needs no protocol to be SMTP.
+func TestNotValidated(t *testing.T) {
+	site := &mailprofile.Site{
+		Domain: "example.com",
+		Sets: []*mailprofile.ServerSet{{
+			Name:     "main",
+			Incoming: []mailprofile.Server{{Protocol: mailprofile.ProtocolIMAP, Host: "imap.example.com"}},
+			Outgoing: []mailprofile.Server{{Host: "smtp.example.com"}},
+		}},
+	}
+	_, err := site.DomainSettings("")
+	assert.EqualError(t, err, `mailprofile: servers.main.incoming[0] is not complete (protocol "imap", host "imap.example.com", port 0, security "", auth ""): call Site.Validate first`)
+	_, err = site.Settings("", &mailprofile.Account{Address: "a@example.com"})
+	assert.Error(t, err)
+
+	require.NoError(t, site.Validate())
+	out := site.Sets[0].Outgoing[0]
+	assert.Equal(t, mailprofile.ProtocolSMTP, out.Protocol, "an outgoing server speaks SMTP")
+	assert.Equal(t, 465, out.Port)
+	st, err := site.DomainSettings("")
+	require.NoError(t, err)
+	assert.NoError(t, st.Check())
+}

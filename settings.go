@@ -3,6 +3,7 @@ package mailprofile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -92,7 +93,7 @@ func (s *Site) Settings(set string, a *Account) (*Settings, error) {
 	if !a.HasSet(ss.Name) {
 		return nil, fmt.Errorf("%w: %s is not on %q", ErrNotOnSet, a.Address, ss.Name)
 	}
-	return s.settings(ss, a), nil
+	return s.settings(ss, a)
 }
 
 // DomainSettings are the settings of the set named set ("" for the
@@ -103,14 +104,38 @@ func (s *Site) DomainSettings(set string) (*Settings, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.settings(ss, nil), nil
+	return s.settings(ss, nil)
 }
 
-func (s *Site) settings(ss *ServerSet, a *Account) *Settings {
+func (s *Site) settings(ss *ServerSet, a *Account) (*Settings, error) {
 	st := &Settings{Site: s, Set: ss, Account: a}
 	st.Incoming = st.resolve(ss.Incoming)
 	st.Outgoing = st.resolve(ss.Outgoing)
-	return st
+	if err := st.Check(); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Check reports what Validate would have filled in or refused: no server
+// of a kind, a server without protocol, host, port, security or
+// authentication. Generators call it, so that a Site built in code and
+// never validated gives this error instead of a file that says port 0.
+func (st *Settings) Check() error {
+	if len(st.Incoming) == 0 || len(st.Outgoing) == 0 {
+		return fmt.Errorf("mailprofile: set %q needs an incoming and an outgoing server", st.Set.Name)
+	}
+	for i, srv := range append(slices.Clip(st.Incoming), st.Outgoing...) {
+		kind, n := "incoming", i
+		if i >= len(st.Incoming) {
+			kind, n = "outgoing", i-len(st.Incoming)
+		}
+		if srv.Protocol.Incoming() != (kind == "incoming") || srv.Host == "" || srv.Port < 1 || srv.Port > 65535 || srv.Security == "" || srv.Auth == "" {
+			return fmt.Errorf("mailprofile: servers.%s.%s[%d] is not complete (protocol %q, host %q, port %d, security %q, auth %q): call Site.Validate first",
+				st.Set.Name, kind, n, string(srv.Protocol), srv.Host, srv.Port, string(srv.Security), string(srv.Auth))
+		}
+	}
+	return nil
 }
 
 func (st *Settings) resolve(servers []Server) []Server {

@@ -144,6 +144,9 @@ func (c *serverCheck) fail(at, key, format string, args ...any) {
 func (c *serverCheck) protocol(incoming bool) bool {
 	p := c.srv.Protocol
 	switch {
+	case p == "" && !incoming:
+		c.srv.Protocol = ProtocolSMTP // the only protocol for sending
+		return true
 	case p == "":
 		c.fail("protocol", "protocol", "is required (imap or pop3)")
 	case incoming && !p.Incoming():

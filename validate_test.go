@@ -87,6 +87,8 @@ func TestParseErrors(t *testing.T) {
 			"site.yaml:18: servers.new.outgoing[0].port: \"five-eight-seven\" is not a port number"},
 		{"port too large", strings.Replace(base, "port: 587", "port: 70000\n        security: starttls", 1),
 			"site.yaml:18: servers.new.outgoing[0].port: 70000 is not a port"},
+		{"port zero", strings.Replace(base, "port: 587", "port: 0", 1),
+			"site.yaml:18: servers.new.outgoing[0].port: 0 is not a port (1 to 65535; leave port out for the standard port)"},
 		{"port 25", strings.Replace(base, "port: 587", "port: 25\n        security: starttls", 1),
 			"site.yaml:18: servers.new.outgoing[0].port: 25 is for mail between servers and is blocked on most networks; mail clients submit on 587 (starttls) or 465 (tls)"},
 		{"unusual port without security", strings.Replace(base, "port: 587", "port: 2525", 1),

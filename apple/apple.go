@@ -76,6 +76,9 @@ func Generate(ss []*mailprofile.Settings, opts *Options) ([]byte, error) {
 		descrs   = make([]string, 0, len(ss))
 	)
 	for _, st := range ss {
+		if err := st.Check(); err != nil {
+			return nil, err
+		}
 		m, key, err := mailPayload(st, opts)
 		if err != nil {
 			return nil, err

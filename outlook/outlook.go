@@ -43,14 +43,17 @@ const (
 // there are none yet.
 type Options struct{}
 
-// Generate writes the Autodiscover settings response for p: one Protocol
+// Generate writes the Autodiscover settings response for st: one Protocol
 // element per server, incoming servers in order of preference, then the
 // SMTP servers. Servers that log in with OAuth2 are left out, which POX
 // cannot express; if that leaves no incoming or no outgoing server the
 // result is an *mailprofile.UnsupportedError.
-func Generate(p *mailprofile.Settings, opts *Options) ([]byte, error) {
-	incoming := usable(p.Incoming)
-	outgoing := usable(p.Outgoing)
+func Generate(st *mailprofile.Settings, opts *Options) ([]byte, error) {
+	if err := st.Check(); err != nil {
+		return nil, err
+	}
+	incoming := usable(st.Incoming)
+	outgoing := usable(st.Outgoing)
 	if len(incoming) == 0 || len(outgoing) == 0 {
 		return nil, &mailprofile.UnsupportedError{Client: "outlook", Field: "servers",
 			Reason: "Autodiscover cannot express OAuth2 logins, and every incoming or outgoing server uses one"}
@@ -62,7 +65,7 @@ func Generate(p *mailprofile.Settings, opts *Options) ([]byte, error) {
 	root.CreateAttr("xmlns", NamespaceResponse)
 	resp := root.CreateElement("Response")
 	resp.CreateAttr("xmlns", NamespaceOutlookResponse)
-	if name := p.Name(); name != "" {
+	if name := st.Name(); name != "" {
 		resp.CreateElement("User").CreateElement("DisplayName").SetText(name)
 	}
 	acct := resp.CreateElement("Account")

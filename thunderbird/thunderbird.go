@@ -42,8 +42,12 @@ type Options struct {
 	IncludePassword bool
 }
 
-// Generate writes the clientConfig file for p.
-func Generate(p *mailprofile.Settings, opts *Options) ([]byte, error) {
+// Generate writes the clientConfig file for st. It refuses Settings that
+// Validate did not complete (Settings.Check).
+func Generate(st *mailprofile.Settings, opts *Options) ([]byte, error) {
+	if err := st.Check(); err != nil {
+		return nil, err
+	}
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -52,16 +56,16 @@ func Generate(p *mailprofile.Settings, opts *Options) ([]byte, error) {
 	root := doc.CreateElement("clientConfig")
 	root.CreateAttr("version", Version)
 	prov := root.CreateElement("emailProvider")
-	prov.CreateAttr("id", p.Site.Domain)
-	prov.CreateElement("domain").SetText(p.Site.Domain)
-	prov.CreateElement("displayName").SetText(truncate(p.Site.DisplayName()+" — "+p.Set.DisplayLabel(), 60))
-	prov.CreateElement("displayShortName").SetText(truncate(p.Set.DisplayLabel(), 20))
+	prov.CreateAttr("id", st.Site.Domain)
+	prov.CreateElement("domain").SetText(st.Site.Domain)
+	prov.CreateElement("displayName").SetText(truncate(st.Site.DisplayName()+" — "+st.Set.DisplayLabel(), 60))
+	prov.CreateElement("displayShortName").SetText(truncate(st.Set.DisplayLabel(), 20))
 
 	var password string
 	if opts.IncludePassword {
-		password = p.Password().Reveal()
+		password = st.Password().Reveal()
 	}
-	for _, srv := range p.Incoming {
+	for _, srv := range st.Incoming {
 		el := prov.CreateElement("incomingServer")
 		el.CreateAttr("type", string(srv.Protocol))
 		server(el, srv, password)
@@ -73,7 +77,7 @@ func Generate(p *mailprofile.Settings, opts *Options) ([]byte, error) {
 			}
 		}
 	}
-	for _, srv := range p.Outgoing {
+	for _, srv := range st.Outgoing {
 		el := prov.CreateElement("outgoingServer")
 		el.CreateAttr("type", "smtp")
 		server(el, srv, password)
