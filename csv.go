@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ReadAccounts reads accounts from CSV text as spreadsheets save it: UTF-8
@@ -152,8 +154,35 @@ func readCSV(name string, r io.Reader, f func(*Account, rowRef) error) error {
 
 // column is what one column of a CSV file of accounts sets.
 type column struct {
-	key string                     // the header in lower case, e.g. "username.old"
+	key string                     // the header as messages show it, e.g. "username.old"
 	set func(a *Account, v string) // nil for a column that is ignored
+}
+
+// columnNames are other names of the columns, as offices export them from
+// Japanese Excel: name → the name the reader knows.
+var columnNames = map[string]string{
+	"メールアドレス": "address",
+	"氏名":      "name",
+	"名前":      "name",
+	"ユーザー名":   "username",
+	"パスワード":   "password",
+	"備考":      "note",
+	"メモ":      "note",
+}
+
+// columnKey is a header as the reader knows it: in lower case, with
+// full-width letters and half-width katakana made ordinary (NFKC), and
+// Japanese names in English.
+func columnKey(h string) (key, base, set string) {
+	key = strings.ToLower(norm.NFKC.String(strings.TrimSpace(h)))
+	base, set, dotted := strings.Cut(key, ".")
+	if en, ok := columnNames[base]; ok {
+		base, key = en, en
+		if dotted {
+			key = en + "." + set
+		}
+	}
+	return key, base, set
 }
 
 type columns []column
@@ -164,9 +193,8 @@ func csvColumns(name string, header []string) (columns, ErrorList) {
 	cols := make(columns, len(header))
 	hasAddress := false
 	for i, h := range header {
-		key := strings.ToLower(strings.TrimSpace(h))
-		base, set, _ := strings.Cut(key, ".")
-		cols[i].key = key
+		key, base, set := columnKey(h)
+		cols[i].key = clipped(key)
 		switch {
 		case key == "address":
 			hasAddress = true
@@ -183,6 +211,7 @@ func csvColumns(name string, header []string) (columns, ErrorList) {
 				a.Usernames[set] = v
 			}
 		case base == "password":
+			cols[i].key = "password" // the rest of the header may be a password typed there
 			cols[i].set = func(a *Account, v string) {
 				if a.Passwords == nil {
 					a.Passwords = make(map[string]Secret)
@@ -190,8 +219,10 @@ func csvColumns(name string, header []string) (columns, ErrorList) {
 				a.Passwords[set] = NewSecret(v)
 			}
 		case key == "note" || key == "notes" || key == "comment" || strings.HasPrefix(key, "#") || strings.HasPrefix(key, "_"):
+		case strings.HasPrefix(base, "pass"):
+			errs.add(Pos{File: name, Line: 1}, "row 1", "a column whose name starts with %q is not password or password.SET (its name is not shown, as it may hold a password)", h[:4])
 		default:
-			errs.add(Pos{File: name, Line: 1}, "row 1", "unknown column %q (known: address, name, sets, username, username.SET, password, password.SET)", h)
+			errs.add(Pos{File: name, Line: 1}, "row 1", "unknown column %q (known: address, name, sets, username, username.SET, password, password.SET, or メールアドレス, 氏名, 名前, ユーザー名, パスワード)", clipped(h))
 		}
 	}
 	if !hasAddress {

@@ -112,14 +112,18 @@ func serverList(servers []Server, incoming bool) *yaml.Node {
 		add(n, "auth", str(string(srv.Auth)))
 		addIf(n, "username", srv.Username)
 		if o := srv.POP3; o != nil && srv.Protocol == ProtocolPOP3 {
+			// What Validate chose is not written: it follows the
+			// migration, which the description may gain later.
 			pn := mapNode()
-			if o.LeaveOnServer != nil {
+			if o.LeaveOnServer != nil && !o.leaveByDefault {
 				add(pn, "leave_on_server", boolean(*o.LeaveOnServer))
 			}
 			if o.KeepDays != 0 {
 				add(pn, "keep_days", integer(o.KeepDays))
 			}
-			add(n, "pop3", pn)
+			if len(pn.Content) > 0 {
+				add(n, "pop3", pn)
+			}
 		}
 		list.Content = append(list.Content, n)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is a place in a description file. The zero Pos means the value was
@@ -99,6 +100,21 @@ func (p Pos) before(q Pos) bool {
 
 func (l *ErrorList) add(pos Pos, field, format string, args ...any) {
 	*l = append(*l, &Error{Pos: pos, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+// clipped shortens a value for a message: a field of a spreadsheet or a
+// key may be megabytes long, and a message shows the start of it and its
+// length.
+func clipped(s string) string {
+	const keep = 64
+	if len(s) <= 2*keep {
+		return s
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 // Warning is something that works but will surprise people, such as a

@@ -354,9 +354,9 @@ func (r *reader) account(n *yaml.Node, path string) *Account {
 		case "name":
 			a.Name = r.str(v, path)
 		case "username":
-			a.Usernames = r.perSet(v, path, &a.Source, key)
+			a.Usernames = r.perSet(v, path, &a.Source, key, false)
 		case "password":
-			for set, p := range r.perSet(v, path, &a.Source, key) {
+			for set, p := range r.perSet(v, path, &a.Source, key, true) {
 				if a.Passwords == nil {
 					a.Passwords = make(map[string]Secret)
 				}
@@ -374,15 +374,16 @@ func (r *reader) account(n *yaml.Node, path string) *Account {
 
 // perSet reads either one value for every set, or a mapping from set name
 // to value. The value for every set has the key "". The line of each value
-// is recorded in src as "key.SET".
-func (r *reader) perSet(n *yaml.Node, path string, src *Source, key string) map[string]string {
+// is recorded in src as "key.SET". For a secret, no message shows a key
+// (a typo such as {new:hunter2} makes the password a key).
+func (r *reader) perSet(n *yaml.Node, path string, src *Source, key string, secret bool) map[string]string {
 	n = resolve(n)
 	if n.Kind == yaml.ScalarNode {
 		return map[string]string{"": r.str(n, path)}
 	}
 	m := make(map[string]string)
-	r.mapping(n, path, nil, func(set string, line int, v *yaml.Node, path string) bool {
-		m[set] = r.str(v, path)
+	r.mappingOf(n, path, nil, secret, func(set string, line int, v *yaml.Node, field string) bool {
+		m[set] = r.str(v, field)
 		src.setKey(key+"."+set, v.Line)
 		return true
 	})
@@ -392,6 +393,11 @@ func (r *reader) perSet(n *yaml.Node, path string, src *Source, key string) map[
 // mapping calls f for every key of the mapping n. f returns false for a key
 // it does not know. The line of each key is recorded in src.
 func (r *reader) mapping(n *yaml.Node, path string, src *Source, f func(key string, line int, v *yaml.Node, path string) bool) {
+	r.mappingOf(n, path, src, false, f)
+}
+
+// mappingOf is mapping; with secretKeys, no message shows a key.
+func (r *reader) mappingOf(n *yaml.Node, path string, src *Source, secretKeys bool, f func(key string, line int, v *yaml.Node, path string) bool) {
 	n = resolve(n)
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
@@ -404,7 +410,10 @@ func (r *reader) mapping(n *yaml.Node, path string, src *Source, f func(key stri
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value
-		field := joinPath(path, key)
+		field := joinPath(path, clipped(key))
+		if secretKeys {
+			field = joinPath(path, "…")
+		}
 		if seen[key] {
 			r.errorf(k, field, "appears twice")
 			continue
@@ -466,7 +475,7 @@ func (r *reader) integer(n *yaml.Node, path, what string) int {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
-		r.errorf(n, path, "%q is not %s", s, what)
+		r.errorf(n, path, "%q is not %s", clipped(s), what)
 		return 0
 	}
 	return v
@@ -480,7 +489,7 @@ func (r *reader) boolean(n *yaml.Node, path string) bool {
 	case "false", "no", "off", "":
 		return false
 	}
-	r.errorf(n, path, "%q is not true or false", s)
+	r.errorf(n, path, "%q is not true or false", clipped(s))
 	return false
 }
 
@@ -491,7 +500,7 @@ func (r *reader) date(n *yaml.Node, path string) time.Time {
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		r.errorf(n, path, "%q is not a date (write it as 2026-12-31)", s)
+		r.errorf(n, path, "%q is not a date (write it as 2026-12-31)", clipped(s))
 	}
 	return t
 }
@@ -511,7 +520,7 @@ func describe(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	}
-	return fmt.Sprintf("%q", n.Value)
+	return fmt.Sprintf("%q", clipped(n.Value))
 }
 
 func joinPath(path, key string) string {

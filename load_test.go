@@ -333,3 +333,25 @@ func TestNotValidated(t *testing.T) {
 	require.NoError(t, err)
 	assert.NoError(t, st.Check())
 }
+
+// TestReadAccountsJapaneseHeaders reads a sheet exported from Japanese
+// Excel: the columns in Japanese, one in half-width katakana.
+func TestReadAccountsJapaneseHeaders(t *testing.T) {
+	data := "\ufeffメールアドレス,氏名,ﾕｰｻﾞｰ名.old,パスワード,備考\r\n" +
+		"yamada@example.co.jp,山田 太郎,yamada,s3cret,経理\r\n" +
+		"sato@example.co.jp,佐藤 花子,,,\r\n"
+	accts, err := mailprofile.ReadAccounts("社員.csv", strings.NewReader(data))
+	require.NoError(t, err)
+	require.Len(t, accts, 2)
+	assert.Equal(t, "yamada@example.co.jp", accts[0].Address)
+	assert.Equal(t, "山田 太郎", accts[0].Name)
+	assert.Equal(t, map[string]string{"old": "yamada"}, accts[0].Usernames)
+	assert.Equal(t, "s3cret", accts[0].Passwords[""].Reveal())
+	assert.Equal(t, "佐藤 花子", accts[1].Name)
+
+	_, err = mailprofile.ReadAccounts("x.csv", strings.NewReader("名前\nx\n"))
+	assert.EqualError(t, err, "x.csv:1: row 1: no address column")
+	accts, err = mailprofile.ReadAccounts("x.csv", strings.NewReader("名前,メールアドレス\n鈴木,suzuki@example.co.jp\n"))
+	require.NoError(t, err)
+	assert.Equal(t, "鈴木", accts[0].Name, "名前 is the name as 氏名 is")
+}

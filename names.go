@@ -19,14 +19,14 @@ func toASCII(name string) (string, error) {
 	}
 	ascii, err := idna.Lookup.ToASCII(name)
 	if err != nil {
-		return "", fmt.Errorf("%q is not a valid host name", name)
+		return "", fmt.Errorf("%q is not a valid host name", clipped(name))
 	}
 	if len(ascii) > 253 {
-		return "", fmt.Errorf("%q is longer than 253 characters", name)
+		return "", fmt.Errorf("%q is longer than 253 characters", clipped(name))
 	}
 	for _, label := range strings.Split(ascii, ".") {
 		if !validLabel(label) {
-			return "", fmt.Errorf("%q is not a valid host name", name)
+			return "", fmt.Errorf("%q is not a valid host name", clipped(name))
 		}
 	}
 	return ascii, nil
@@ -53,14 +53,14 @@ func normalizeDomain(domain string) (string, error) {
 		return d, nil
 	}
 	if _, err := netip.ParseAddr(strings.Trim(domain, "[]")); err == nil {
-		return "", fmt.Errorf("%q is an IP address, not a mail domain", domain)
+		return "", fmt.Errorf("%q is an IP address, not a mail domain", clipped(domain))
 	}
 	ascii, err := toASCII(domain)
 	if err != nil {
 		return "", err
 	}
 	if !strings.Contains(ascii, ".") {
-		return "", fmt.Errorf("%q is not a mail domain (it has no dot)", domain)
+		return "", fmt.Errorf("%q is not a mail domain (it has no dot)", clipped(domain))
 	}
 	return ascii, nil
 }
@@ -85,12 +85,12 @@ func normalizeHost(host string) (string, error) {
 	host = strings.TrimSpace(host)
 	if ip, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")); err == nil {
 		if ip.Zone() != "" {
-			return "", fmt.Errorf("%q has an IPv6 zone, which only works on one machine", host)
+			return "", fmt.Errorf("%q has an IPv6 zone, which only works on one machine", clipped(host))
 		}
 		return ip.String(), nil
 	}
 	if strings.ContainsAny(host, ":/[]") {
-		return "", fmt.Errorf("%q is not a host name or IP address (give the port in port:)", host)
+		return "", fmt.Errorf("%q is not a host name or IP address (give the port in port:)", clipped(host))
 	}
 	return toASCII(host)
 }
@@ -115,15 +115,15 @@ func normalizeAddress(addr string) (string, error) {
 	addr = strings.TrimSpace(addr)
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 {
-		return "", fmt.Errorf("%q is not an email address (no @)", addr)
+		return "", fmt.Errorf("%q is not an email address (no @)", clipped(addr))
 	}
 	local, domain := addr[:at], addr[at+1:]
 	if err := checkLocalPart(local); err != nil {
-		return "", fmt.Errorf("%q is not an email address (%v)", addr, err)
+		return "", fmt.Errorf("%q is not an email address (%v)", clipped(addr), err)
 	}
 	d, err := normalizeDomain(domain)
 	if err != nil {
-		return "", fmt.Errorf("%q is not an email address (domain %v)", addr, err)
+		return "", fmt.Errorf("%q is not an email address (domain %v)", clipped(addr), err)
 	}
 	if d == domain {
 		return addr, nil // already normal: no copy

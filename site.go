@@ -158,6 +158,8 @@ type POP3Options struct {
 	// KeepDays is how many days downloaded mail stays on the server when
 	// it is left there. Zero means the client's default (Thunderbird: 14).
 	KeepDays int
+
+	leaveByDefault bool // Validate chose LeaveOnServer: the description did not say
 }
 
 // Leave reports whether mail is left on the server.

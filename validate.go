@@ -66,7 +66,7 @@ func (v *validator) sets() {
 		path := set.Source.pathOr("servers." + set.Name)
 		switch {
 		case !validSetName(set.Name):
-			v.fail(set.Source.Pos, path, "%q is not a usable set name (use letters, digits, - and _)", set.Name)
+			v.fail(set.Source.Pos, path, "%q is not a usable set name (use letters, digits, - and _)", clipped(set.Name))
 		case seen[set.Name]:
 			v.fail(set.Source.Pos, path, "a set with this name is already defined")
 		}
@@ -150,9 +150,9 @@ func (c *serverCheck) protocol(incoming bool) bool {
 	case p == "":
 		c.fail("protocol", "protocol", "is required (imap or pop3)")
 	case incoming && !p.Incoming():
-		c.fail("protocol", "protocol", "%q is not an incoming protocol (use imap or pop3)", string(p))
+		c.fail("protocol", "protocol", "%q is not an incoming protocol (use imap or pop3)", clipped(string(p)))
 	case !incoming && p != ProtocolSMTP:
-		c.fail("protocol", "protocol", "%q is not an outgoing protocol (use smtp)", string(p))
+		c.fail("protocol", "protocol", "%q is not an outgoing protocol (use smtp)", clipped(string(p)))
 	default:
 		return true
 	}
@@ -185,7 +185,7 @@ func (c *serverCheck) security(protoOK bool) bool {
 			return false
 		}
 	default:
-		c.fail("security", "security", "%q is not one of tls, starttls, none", string(srv.Security))
+		c.fail("security", "security", "%q is not one of tls, starttls, none", clipped(string(srv.Security)))
 		return false
 	}
 	return true
@@ -238,7 +238,7 @@ func (c *serverCheck) auth(incoming bool) {
 			c.fail("auth", "auth", "none is only possible for outgoing servers; an incoming server needs a login")
 		}
 	default:
-		c.fail("auth", "auth", "%q is not one of password-cleartext, password-encrypted, oauth2, none", string(srv.Auth))
+		c.fail("auth", "auth", "%q is not one of password-cleartext, password-encrypted, oauth2, none", clipped(string(srv.Auth)))
 	}
 	switch {
 	case srv.Auth == AuthNone:
@@ -264,9 +264,10 @@ func (c *serverCheck) pop3(protoOK bool) {
 	if srv.POP3 == nil {
 		srv.POP3 = &POP3Options{}
 	}
-	if srv.POP3.LeaveOnServer == nil {
+	if srv.POP3.LeaveOnServer == nil || srv.POP3.leaveByDefault {
 		leave := c.site.Migration != nil
 		srv.POP3.LeaveOnServer = &leave
+		srv.POP3.leaveByDefault = true
 	}
 	if srv.POP3.KeepDays < 0 {
 		c.fail("keep_days", "pop3.keep_days", "%d is not a number of days", srv.POP3.KeepDays)
@@ -285,7 +286,7 @@ func (v *validator) migration() {
 		case name == "":
 			v.fail(m.Source.at(key), joinPath(path, key), "is required (the name of a server set)")
 		case s.Set(name) == nil:
-			v.fail(m.Source.at(key), joinPath(path, key), "%q is not a server set (have %s)", name, setNames(s))
+			v.fail(m.Source.at(key), joinPath(path, key), "%q is not a server set (have %s)", clipped(name), setNames(s))
 		default:
 			return true
 		}
@@ -314,7 +315,7 @@ func (v *validator) discovery() {
 		v.fail(d.Source.at("addresses"), joinPath(path, "addresses"), "give host or addresses, not both")
 	case d.Host != "":
 		if IsIP(strings.Trim(d.Host, "[]")) {
-			v.fail(d.Source.at("host"), joinPath(path, "host"), "%q is an IP address: put it under addresses", d.Host)
+			v.fail(d.Source.at("host"), joinPath(path, "host"), "%q is an IP address: put it under addresses", clipped(d.Host))
 		} else if h, err := toASCII(d.Host); err != nil {
 			v.fail(d.Source.at("host"), joinPath(path, "host"), "%v", err)
 		} else {
@@ -324,7 +325,7 @@ func (v *validator) discovery() {
 	for i, a := range d.Addresses {
 		ip, err := netip.ParseAddr(strings.Trim(a, "[]"))
 		if err != nil || ip.Zone() != "" {
-			v.fail(d.Source.at("addresses"), fmt.Sprintf("%s.addresses[%d]", path, i), "%q is not an IP address", a)
+			v.fail(d.Source.at("addresses"), fmt.Sprintf("%s.addresses[%d]", path, i), "%q is not an IP address", clipped(a))
 			continue
 		}
 		d.Addresses[i] = ip.String()
@@ -349,7 +350,7 @@ func (v *validator) page() {
 		s.Language = "ja"
 	case "ja", "en":
 	default:
-		v.fail(s.Source.at("language"), "language", "%q is not ja or en", s.Language)
+		v.fail(s.Source.at("language"), "language", "%q is not ja or en", clipped(s.Language))
 	}
 }
 
@@ -407,7 +408,7 @@ func (v *validator) account(a *Account, i int) {
 			key = "username"
 		}
 		if set != "" && s.Set(set) == nil {
-			v.fail(a.Source.at(key), field(key), "%q is not a server set (have %s)", set, setNames(s))
+			v.fail(a.Source.at(key), field(key), "%q is not a server set (have %s)", clipped(set), setNames(s))
 		} else if name == "" {
 			v.fail(a.Source.at(key), field(key), "is empty")
 		} else if err := checkPattern(name); err != nil {
@@ -416,7 +417,14 @@ func (v *validator) account(a *Account, i int) {
 	}
 	for _, set := range sortedKeys(a.Passwords) {
 		if set != "" && s.Set(set) == nil {
-			v.fail(a.Source.at("password."+set), field("password."+set), "%q is not a server set (have %s)", set, setNames(s))
+			// The key is not shown: a typo such as {new:hunter2} makes the
+			// password part of it.
+			hint := "write password: {SET: PASSWORD}, with a space after the colon"
+			if a.Source.File != "" && a.Source.File != s.Source.File {
+				hint = "the column is password, or password.SET"
+			}
+			v.fail(a.Source.at("password."+set), field("password"),
+				"has a set name that is not a server set (have %s); it is not shown, as it may hold the password (%s)", setNames(s), hint)
 		}
 	}
 	if a.Sets != nil && len(a.Sets) == 0 {
@@ -424,7 +432,7 @@ func (v *validator) account(a *Account, i int) {
 	}
 	for _, set := range a.Sets {
 		if s.Set(set) == nil {
-			v.fail(a.Source.at("sets"), field("sets"), "%q is not a server set (have %s)", set, setNames(s))
+			v.fail(a.Source.at("sets"), field("sets"), "%q is not a server set (have %s)", clipped(set), setNames(s))
 		}
 	}
 }

@@ -200,7 +200,7 @@ func TestCSVErrors(t *testing.T) {
 		want string
 	}{
 		{"empty file", "", "people.csv: the file is empty; it needs a header row with an address column"},
-		{"no address column", "name,email\n", "people.csv:1: row 1: unknown column \"email\" (known: address, name, sets, username, username.SET, password, password.SET)\npeople.csv:1: row 1: no address column"},
+		{"no address column", "name,email\n", "people.csv:1: row 1: unknown column \"email\" (known: address, name, sets, username, username.SET, password, password.SET, or メールアドレス, 氏名, 名前, ユーザー名, パスワード)\npeople.csv:1: row 1: no address column"},
 		{"bad address", "address,name\nok@example.co.jp,OK\nnot-an-address,Bad\n", "people.csv:3: row 3: address: \"not-an-address\" is not an email address (no @)"},
 		{"duplicate of inline", "address\ninfo@example.co.jp\n", "people.csv:2: row 2: address: info@example.co.jp is listed twice (first at site.yaml:7)"},
 		{"duplicate in file", "address\na@example.co.jp\nb@example.co.jp\nA@example.co.jp\n", "people.csv:4: row 4: address: A@example.co.jp is listed twice (first at people.csv:2)"},
@@ -229,5 +229,60 @@ func TestCSVErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Equal(t, tt.want, err.Error())
 		})
+	}
+}
+
+// TestSecretsNeverInMessages makes the typos that put a password where a
+// name goes, and looks for the password in every message.
+func TestSecretsNeverInMessages(t *testing.T) {
+	head := "domain: example.co.jp\nservers:\n  new:\n    incoming: [{protocol: imap, host: imap.example.co.jp}]\n    outgoing: [{host: smtp.example.co.jp}]\n"
+	tests := []struct {
+		name, yaml, csv string
+	}{
+		{name: "no space after the colon", yaml: "accounts:\n  - address: a@example.co.jp\n    password: {new:hunter2}\n"},
+		{name: "the password as the key", yaml: "accounts:\n  - address: a@example.co.jp\n    password: {hunter2}\n"},
+		{name: "the same typo twice", yaml: "accounts:\n  - address: a@example.co.jp\n    password: {new:hunter2, new:hunter2}\n"},
+		{name: "a mapping for a value", yaml: "accounts:\n  - address: a@example.co.jp\n    password: {new: {hunter2: x}}\n"},
+		{name: "csv: the password in the header", csv: "address,password.hunter2\na@example.co.jp,x\n"},
+		{name: "csv: in Japanese", csv: "メールアドレス,パスワード.hunter2\na@example.co.jp,x\n"},
+		{name: "csv: a misspelt column", csv: "address,passwd:hunter2\na@example.co.jp,x\n"},
+		{name: "csv: not UTF-8 either", csv: "address,password.hunter2\na@example.co.jp,\xff\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			desc := head + tt.yaml
+			if tt.csv != "" {
+				dir := t.TempDir()
+				t.Chdir(dir)
+				require.NoError(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte(tt.csv), 0o644))
+				desc += "accounts_csv: people.csv\n"
+			}
+			_, err := mailprofile.Parse("site.yaml", []byte(desc))
+			require.Error(t, err, "a typo is an error")
+			assert.NotContains(t, err.Error(), "hunter2")
+			t.Log(err)
+		})
+	}
+}
+
+// TestLongValuesCut: a megabyte in a field is not a megabyte in a message.
+func TestLongValuesCut(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	head := "domain: example.co.jp\nservers:\n  new:\n    incoming: [{protocol: imap, host: imap.example.co.jp}]\n    outgoing: [{host: smtp.example.co.jp}]\n"
+	dir := t.TempDir()
+	t.Chdir(dir)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte("address,"+huge+"\n"+huge+"@example.co.jp,\n"), 0o644))
+	for _, desc := range []string{
+		head + "accounts:\n  - address: " + huge + "\n",
+		strings.Replace(head, "protocol: imap", "protocol: "+huge, 1),
+		head + "language: " + huge + "\n",
+		head + "accounts_csv: people.csv\n",
+	} {
+		_, err := mailprofile.Parse("site.yaml", []byte(desc))
+		require.Error(t, err)
+		for _, e := range mailprofile.Errors(err) {
+			assert.Less(t, len(e.Error()), 400, "%.300s", e.Error())
+		}
+		assert.Contains(t, err.Error(), "… (1048576 bytes)")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/mailprofile/mailprofile/export"
 	"github.com/mailprofile/mailprofile/importer"
@@ -47,7 +48,8 @@ error. INPUT "-" is standard input.`,
 		return exitFailure
 	}
 	var buf bytes.Buffer
-	fmt.Fprintf(&buf, "# Imported from %s by mailprofile import. Check it, then add the\n# other server set, the migration and the accounts.\n", input)
+	// The name is quoted: it may hold a line end, which would end the comment.
+	fmt.Fprintf(&buf, "# Imported from %s by mailprofile import. Check it, then add the\n# other server set, the migration and the accounts.\n", strconv.Quote(input))
 	if err := site.WriteYAML(&buf); err != nil {
 		fmt.Fprintf(stderr, "mailprofile import: %v\n", err)
 		return exitFailure

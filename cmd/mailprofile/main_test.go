@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/internal/spectest"
 	"github.com/mailprofile/mailprofile/internal/testpki"
 )
@@ -186,4 +187,40 @@ servers:
 	code, _, stderr = runCLI(t, "check", "-c", desc, "--set", "nope")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, `mailprofile check: no server set "nope" (the sets are main)`)
+}
+
+// TestImportFileNameInComment: the input's name goes into a YAML comment,
+// where a line end in it would start YAML of its own.
+func TestImportFileNameInComment(t *testing.T) {
+	data, err := os.ReadFile("../../importer/testdata/every-element.xml")
+	require.NoError(t, err)
+	name := filepath.Join(t.TempDir(), "x\ndomain: evil.example\n#.xml")
+	require.NoError(t, os.WriteFile(name, data, 0o644))
+	code, stdout, stderr := runCLI(t, "import", name)
+	require.Equal(t, 0, code, stderr)
+	site, err := mailprofile.Parse("imported.yaml", []byte(stdout))
+	require.NoError(t, err)
+	assert.Equal(t, "example.net", site.Domain, "the name stays in its comment")
+}
+
+// TestImportInventsNoPOP3Choice: a provider's file that says nothing about
+// leaving mail on the server gives a description that says nothing either,
+// so the default follows the migration added later.
+func TestImportInventsNoPOP3Choice(t *testing.T) {
+	xml := `<clientConfig version="1.1"><emailProvider id="example.net"><domain>example.net</domain>
+<incomingServer type="pop3"><hostname>pop.example.net</hostname><port>995</port><socketType>SSL</socketType><authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></incomingServer>
+<outgoingServer type="smtp"><hostname>smtp.example.net</hostname><port>465</port><socketType>SSL</socketType><authentication>password-cleartext</authentication><username>%EMAILADDRESS%</username></outgoingServer>
+</emailProvider></clientConfig>`
+	name := filepath.Join(t.TempDir(), "provider.xml")
+	require.NoError(t, os.WriteFile(name, []byte(xml), 0o644))
+	code, stdout, stderr := runCLI(t, "import", name)
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stdout, "leave_on_server")
+
+	// With a migration added, the imported old server keeps mail.
+	moved := strings.Replace(stdout, "servers:", "migration: {from: old, to: new}\nservers:", 1) +
+		"  new:\n    incoming: [{protocol: imap, host: imap.new.example}]\n    outgoing: [{host: smtp.new.example}]\n"
+	site, err := mailprofile.Parse("moved.yaml", []byte(moved))
+	require.NoError(t, err, moved)
+	assert.True(t, site.Set("old").Incoming[0].POP3.Leave())
 }
