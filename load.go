@@ -79,6 +79,29 @@ func LoadAll(path string) ([]*Site, error) {
 	return sites, nil
 }
 
+// ParseAll reads every site of a description in data, YAML documents
+// separated by "---", one mail domain each, and validates each as Parse
+// does; name is used in messages ("<standard input>") and to find relative
+// accounts_csv files. No two sites may describe the same domain.
+func ParseAll(name string, data []byte) ([]*Site, error) {
+	sites, err := parseAll(name, data)
+	if err != nil {
+		return nil, err
+	}
+	var errs ErrorList
+	first := make(map[string]*Site)
+	for _, s := range sites {
+		if prev, ok := first[s.Domain]; ok {
+			errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
+		}
+		first[s.Domain] = s
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return sites, nil
+}
+
 // descriptionFiles is path, or the .yaml and .yml files of the folder path.
 func descriptionFiles(path string) ([]string, error) {
 	info, err := os.Stat(path)
@@ -126,8 +149,8 @@ func parseAll(name string, data []byte) ([]*Site, error) {
 			errs.add(Pos{File: name, Line: yamlErrorLine(err)}, "", "%s", yamlErrorText(err))
 			break
 		}
-		if len(doc.Content) == 0 {
-			continue // comments only
+		if len(doc.Content) == 0 || doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" {
+			continue // comments only, or nothing between two ---
 		}
 		docs++
 		r := &reader{file: name}

@@ -51,6 +51,11 @@ func (v *validator) domain() {
 		v.fail(s.Source.at("domain"), "domain", "%v", err)
 		return
 	}
+	if len(d)+len(".xml") > 255 {
+		// Thunderbird reads isp/DOMAIN.xml, a name no file system has room for.
+		v.fail(s.Source.at("domain"), "domain", "%s is %d characters long: Thunderbird's file for it, %s.xml, would be longer than a file name may be (255 bytes)", clipped(d), len(d), clipped(d))
+		return
+	}
 	s.Domain = d
 	v.domainOK = true
 }
@@ -66,7 +71,7 @@ func (v *validator) sets() {
 		path := set.Source.pathOr("servers." + set.Name)
 		switch {
 		case !validSetName(set.Name):
-			v.fail(set.Source.Pos, path, "%q is not a usable set name (use letters, digits, - and _)", clipped(set.Name))
+			v.fail(set.Source.Pos, path, "%q is not a usable set name (use up to 64 letters, digits, - and _)", clipped(set.Name))
 		case seen[set.Name]:
 			v.fail(set.Source.Pos, path, "a set with this name is already defined")
 		}
@@ -87,7 +92,7 @@ func (v *validator) sets() {
 }
 
 func validSetName(name string) bool {
-	if name == "" {
+	if name == "" || len(name) > 64 { // it goes into file names
 		return false
 	}
 	for _, r := range name {

@@ -62,7 +62,7 @@ func TestParseErrors(t *testing.T) {
 			"site.yaml:3: servers: must be a mapping of keys to values, not a list"},
 		{"bad set name", strings.Replace(base, "  new:\n", "  new server:\n", 1),
 			"site.yaml:4: migration.to: \"new\" is not a server set (have old, new server)\n" +
-				"site.yaml:12: servers.new server: \"new server\" is not a usable set name (use letters, digits, - and _)"},
+				"site.yaml:12: servers.new server: \"new server\" is not a usable set name (use up to 64 letters, digits, - and _)"},
 		{"set without incoming", strings.Replace(base, "    incoming:\n      - protocol: imap\n        host: sv1234.example-host.jp\n", "", 1),
 			"site.yaml:12: servers.new.incoming: needs at least one IMAP or POP3 server"},
 		{"set without outgoing", strings.Replace(base, "    outgoing:\n      - host: 203.0.113.10\n", "", 1),

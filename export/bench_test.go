@@ -1,6 +1,7 @@
 package export_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -43,7 +44,7 @@ func BenchmarkGenerate(b *testing.B) {
 	b.ReportAllocs()
 	files := 0
 	for b.Loop() {
-		err := plan.Each(func(export.File) error { files++; return nil })
+		err := plan.Each(func(export.File) error { files++; return nil }, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -61,7 +62,7 @@ func BenchmarkWriteDir(b *testing.B) {
 	}
 	files := 0
 	for b.Loop() {
-		sum, err := plan.WriteDir(b.TempDir())
+		sum, err := plan.WriteDir(context.Background(), b.TempDir(), nil)
 		if err != nil {
 			b.Fatal(err)
 		}

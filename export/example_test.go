@@ -23,7 +23,7 @@ func ExamplePlan_Each() {
 	err = plan.Each(func(f export.File) error {
 		fmt.Println(f.Path)
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -15,7 +15,9 @@
 package export
 
 import (
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"slices"
@@ -111,6 +113,9 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		if !p.hasSetOf(a) {
+			return nil, fmt.Errorf("%s has nothing to write: it has no account on %s (its sets: %s)", a.Address, setList(p.sets), strings.Join(a.Sets, ", "))
+		}
 		p.accounts = append(p.accounts, a)
 	}
 	// Find a set that a format cannot express before writing anything.
@@ -139,10 +144,49 @@ func NewPlan(site *mailprofile.Site, opts *Options) (*Plan, error) {
 
 func (p *Plan) has(f Format) bool { return slices.Contains(p.formats, f) }
 
+// hasSetOf reports whether a has an account on a chosen set.
+func (p *Plan) hasSetOf(a *mailprofile.Account) bool {
+	return slices.ContainsFunc(p.sets, func(set *mailprofile.ServerSet) bool { return a.HasSet(set.Name) })
+}
+
+func setList(sets []*mailprofile.ServerSet) string {
+	names := make([]string, len(sets))
+	for i, set := range sets {
+		names[i] = set.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// Warnings lists what the chosen formats cannot say as the description
+// does, so that the files tell clients something else: Outlook's
+// Autodiscover has no word for an encrypted password (CRAM-MD5).
+func (p *Plan) Warnings() []*mailprofile.Warning {
+	if !p.has(FormatOutlook) {
+		return nil
+	}
+	var ws []*mailprofile.Warning
+	for _, set := range p.sets {
+		for i, srv := range append(slices.Clip(set.Incoming), set.Outgoing...) {
+			if srv.Auth != mailprofile.AuthPasswordEncrypted {
+				continue
+			}
+			field := fmt.Sprintf("servers.%s.incoming[%d].auth", set.Name, i)
+			if i >= len(set.Incoming) {
+				field = fmt.Sprintf("servers.%s.outgoing[%d].auth", set.Name, i-len(set.Incoming))
+			}
+			ws = append(ws, &mailprofile.Warning{Pos: srv.Source.Pos, Field: field,
+				Msg: "password-encrypted (CRAM-MD5): Outlook's Autodiscover cannot say it, so the Outlook files tell the client to send the password as it is (protected by TLS); the client may then fail to log in: set it to an encrypted password by hand"})
+		}
+	}
+	return ws
+}
+
 // Each makes the files one by one and hands each to emit, stopping at the
 // first error. It holds one person's files at a time, so memory does not
-// grow with the number of accounts in a CSV file.
-func (p *Plan) Each(emit func(File) error) error {
+// grow with the number of accounts in a CSV file. An account with no
+// account on any chosen set has no files: skipped, when not nil, is called
+// with it.
+func (p *Plan) Each(emit func(File) error, skipped func(*mailprofile.Account)) error {
 	site := p.site
 	if p.has(FormatThunderbird) {
 		for _, set := range p.sets {
@@ -168,6 +212,12 @@ func (p *Plan) Each(emit func(File) error) error {
 		return nil
 	}
 	return site.EachAccount(func(a *mailprofile.Account) error {
+		if !p.hasSetOf(a) {
+			if skipped != nil {
+				skipped(a)
+			}
+			return nil
+		}
 		return p.account(a, emit)
 	})
 }
@@ -222,9 +272,15 @@ func (p *Plan) account(a *mailprofile.Account, emit func(File) error) error {
 	return nil
 }
 
-// SafeName turns an address into a file name that is safe on Windows, macOS
-// and Linux and tells different addresses apart: letters, digits and
-// @ . _ + - stay, every other byte becomes %XX.
+// SafeName turns an address into a file name that is safe on Windows,
+// macOS and Linux and tells different addresses apart:
+//   - letters, digits and @ . _ + - stay, every other byte becomes %XX;
+//   - a name that Windows keeps for a device (CON, PRN, AUX, NUL, COM1 to
+//     COM9, LPT1 to LPT9, in any case, before the first dot) has its first
+//     letter written as %XX;
+//   - a name longer than MaxNameLength is cut, and a stable hash of the
+//     whole address follows, so that the longest file made from it
+//     (NAME.mobileconfig) fits the 255 bytes of every common file system.
 func SafeName(addr string) string {
 	var b strings.Builder
 	for i := 0; i < len(addr); i++ {
@@ -236,5 +292,28 @@ func SafeName(addr string) string {
 			fmt.Fprintf(&b, "%%%02X", c)
 		}
 	}
-	return b.String()
+	name := b.String()
+	if stem, _, _ := strings.Cut(name, "."); reservedOnWindows(stem) {
+		name = fmt.Sprintf("%%%02X", name[0]) + name[1:]
+	}
+	if len(name) > MaxNameLength {
+		sum := sha256.Sum256([]byte(addr))
+		name = name[:MaxNameLength-17] + "~" + hex.EncodeToString(sum[:8])
+	}
+	return name
+}
+
+// MaxNameLength is the longest name SafeName makes: with ".mobileconfig"
+// or "thunderbird-SET.xml" after it, a file name stays within 255 bytes.
+const MaxNameLength = 160
+
+// reservedOnWindows reports whether name is the name of a device on
+// Windows, which no file may have.
+func reservedOnWindows(name string) bool {
+	switch n := strings.ToUpper(name); n {
+	case "CON", "PRN", "AUX", "NUL":
+		return true
+	default:
+		return len(n) == 4 && (strings.HasPrefix(n, "COM") || strings.HasPrefix(n, "LPT")) && '1' <= n[3] && n[3] <= '9'
+	}
 }

@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"io"
 	"io/fs"
@@ -100,7 +101,7 @@ func TestLayout(t *testing.T) {
 			plan, err := export.NewPlan(load(t, tt.file), tt.opts)
 			require.NoError(t, err)
 			dir := t.TempDir()
-			sum, err := plan.WriteDir(dir)
+			sum, err := plan.WriteDir(context.Background(), dir, nil)
 			require.NoError(t, err)
 			files := tree(t, dir)
 			assert.Equal(t, tt.want, names(files))
@@ -120,7 +121,7 @@ func TestContentMatchesGenerators(t *testing.T) {
 	plan, err := export.NewPlan(site, nil)
 	require.NoError(t, err)
 	dir := t.TempDir()
-	_, err = plan.WriteDir(dir)
+	_, err = plan.WriteDir(context.Background(), dir, nil)
 	require.NoError(t, err)
 
 	a := sitetest.Account(t, site, "info@example.co.jp")
@@ -148,7 +149,7 @@ func TestPasswordFilesArePrivate(t *testing.T) {
 	plan, err := export.NewPlan(site, &export.Options{IncludePasswords: true})
 	require.NoError(t, err)
 	dir := t.TempDir()
-	sum, err := plan.WriteDir(dir)
+	sum, err := plan.WriteDir(context.Background(), dir, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, sum.Secret)
 	files := tree(t, dir)
@@ -231,10 +232,24 @@ func TestSafeName(t *testing.T) {
 		"o'brien@example.com": "o%27brien@example.com",
 		"x*y?z|w@example.com": "x%2Ay%3Fz%7Cw@example.com",
 		"Foo+tag@example.com": "Foo+tag@example.com",
+		"con.x@example.com":   "%63on.x@example.com", // CON is a device on Windows
+		"LPT1.a@example.com":  "%4CPT1.a@example.com",
+		"con@example.com":     "con@example.com", // "con@example" is no device
+		"com10.x@example.com": "com10.x@example.com",
 	}
 	for in, want := range tests {
 		assert.Equal(t, want, export.SafeName(in), in)
 	}
+
+	// The longest address there can be: 64 before the @, 253 after.
+	domain := strings.Repeat(strings.Repeat("d", 62)+".", 4)[:249] + ".com"
+	long := strings.Repeat("l", 64) + "@" + domain
+	other := strings.Repeat("l", 63) + "m@" + domain
+	name := export.SafeName(long)
+	assert.LessOrEqual(t, len(name), export.MaxNameLength)
+	assert.LessOrEqual(t, len(name+".mobileconfig"), 255)
+	assert.Equal(t, name, export.SafeName(long), "the same address, the same name")
+	assert.NotEqual(t, name, export.SafeName(other), "another address, another name")
 }
 
 // TestEscaping reads every file made from a description full of characters
@@ -265,7 +280,7 @@ func TestEscaping(t *testing.T) {
 			}
 		}
 		return nil
-	}))
+	}, nil))
 	org := `Tom & Jerry's <Mail> "Co" 🐭 株式会社`
 	label := `新サーバー <new> & "main"`
 	want := map[string][]string{

@@ -1,29 +1,47 @@
 package export
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
+
+	"github.com/mailprofile/mailprofile"
 )
 
 // Summary counts what WriteDir wrote.
 type Summary struct {
 	Files  int // files written
 	Secret int // of which hold a password (mode 0600)
+	People int // accounts whose files were written
+
+	// Skipped counts the accounts that have no account on any set being
+	// written (a phased move), and SkippedFirst names the first few.
+	Skipped      int
+	SkippedFirst []string
 }
+
+// skippedShown is how many skipped accounts a Summary names.
+const skippedShown = 3
 
 // WriteDir makes the files of p and writes them under dir. Each file is
 // written to a temporary file beside it and renamed into place, so a file is
 // either complete or absent, never half-written. Files that hold a password
 // get mode 0600, others 0644.
 //
+// When ctx is done, WriteDir finishes the files it is writing and stops,
+// returning ctx.Err(): no file is half-written and no temporary file is
+// left. progress, when not nil, is called with the counts so far after each
+// person, from the calling goroutine.
+//
 // Files are made in order on the calling goroutine and written by one
 // writer per CPU, since writing is bound by the file system's metadata
 // operations rather than by making the files. At most a few files wait in
 // memory at any time.
-func (p *Plan) WriteDir(dir string) (Summary, error) {
+func (p *Plan) WriteDir(ctx context.Context, dir string, progress func(Summary)) (Summary, error) {
 	workers := max(2, runtime.GOMAXPROCS(0))
 	type job struct {
 		name string
@@ -36,10 +54,10 @@ func (p *Plan) WriteDir(dir string) (Summary, error) {
 		writeErr error
 		wg       sync.WaitGroup
 	)
-	failed := func() bool {
+	snapshot := func() Summary {
 		mu.Lock()
 		defer mu.Unlock()
-		return writeErr != nil
+		return sum
 	}
 	for range workers {
 		wg.Go(func() {
@@ -64,9 +82,15 @@ func (p *Plan) WriteDir(dir string) (Summary, error) {
 		})
 	}
 
-	lastDir := ""
+	lastDir, lastPerson := "", ""
 	err := p.Each(func(f File) error {
-		if failed() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		mu.Lock()
+		failed := writeErr != nil
+		mu.Unlock()
+		if failed {
 			return errStopped
 		}
 		full := filepath.Join(dir, filepath.FromSlash(f.Path))
@@ -77,8 +101,24 @@ func (p *Plan) WriteDir(dir string) (Summary, error) {
 			}
 			lastDir = parent
 		}
+		if person, _, ok := strings.Cut(f.Path, "/"); ok && person != "isp" && person != lastPerson {
+			lastPerson = person
+			mu.Lock()
+			sum.People++
+			mu.Unlock()
+			if progress != nil {
+				progress(snapshot())
+			}
+		}
 		jobs <- job{full, f}
 		return nil
+	}, func(a *mailprofile.Account) {
+		mu.Lock()
+		sum.Skipped++
+		if len(sum.SkippedFirst) < skippedShown {
+			sum.SkippedFirst = append(sum.SkippedFirst, a.Address)
+		}
+		mu.Unlock()
 	})
 	close(jobs)
 	wg.Wait()

@@ -55,7 +55,7 @@ func genProfile(t *testing.T, site *mailprofile.Site, addr string) []byte {
 	plan, err := export.NewPlan(site, &export.Options{Accounts: []string{addr}, Formats: []export.Format{export.FormatApple}})
 	require.NoError(t, err)
 	var data []byte
-	require.NoError(t, plan.Each(func(f export.File) error { data = f.Data; return nil }))
+	require.NoError(t, plan.Each(func(f export.File) error { data = f.Data; return nil }, nil))
 	return data
 }
 
@@ -180,7 +180,7 @@ func TestSheetsPrintOnOnePage(t *testing.T) {
 		for _, lang := range []string{"ja", "en"} {
 			site := load(t, c)
 			dir := t.TempDir()
-			_, err := setup.WriteSheets(dir, site, &setup.Options{Lang: lang, BaseURL: "https://setup.example-host.jp"})
+			_, err := setup.WriteSheets(context.Background(), dir, site, &setup.Options{Lang: lang, BaseURL: "https://setup.example-host.jp"}, nil)
 			require.NoError(t, err)
 			for _, a := range sitetest.All(t, site) {
 				file := filepath.Join(dir, export.SafeName(a.Address)+".html")

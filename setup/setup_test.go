@@ -2,6 +2,7 @@ package setup_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,7 +31,7 @@ func TestSheetsGolden(t *testing.T) {
 		for _, lang := range []string{"ja", "en"} {
 			site := load(t, c)
 			dir := t.TempDir()
-			n, err := setup.WriteSheets(dir, site, &setup.Options{Lang: lang, BaseURL: "https://setup.example-host.jp"})
+			n, err := setup.WriteSheets(context.Background(), dir, site, &setup.Options{Lang: lang, BaseURL: "https://setup.example-host.jp"}, nil)
 			require.NoError(t, err)
 			assert.Equal(t, len(sitetest.All(t, site)), n)
 			entries, err := os.ReadDir(dir)

@@ -2,6 +2,7 @@ package setup
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 
 	"github.com/mailprofile/mailprofile"
@@ -11,8 +12,11 @@ import (
 // WriteSheets writes the printable sheet of every account of site into dir
 // (ADDRESS.html, named as export.SafeName names it, each self-contained
 // with its QR code) and index.html, which lists them all. Accounts not on
-// the set are left out. It returns the number of sheets written.
-func WriteSheets(dir string, site *mailprofile.Site, opts *Options) (int, error) {
+// the set are left out. It returns the number of sheets written; progress,
+// when not nil, is called with it after each. When ctx is done it stops
+// after the sheet it is writing and returns ctx.Err(): no sheet is
+// half-written.
+func WriteSheets(ctx context.Context, dir string, site *mailprofile.Site, opts *Options, progress func(int)) (int, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
@@ -24,6 +28,9 @@ func WriteSheets(dir string, site *mailprofile.Site, opts *Options) (int, error)
 	}
 	var entries []IndexEntry
 	err = site.EachAccount(func(a *mailprofile.Account) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if !a.HasSet(set.Name) {
 			return nil
 		}
@@ -36,6 +43,9 @@ func WriteSheets(dir string, site *mailprofile.Site, opts *Options) (int, error)
 			return err
 		}
 		entries = append(entries, IndexEntry{Address: mailprofile.UnicodeAddress(a.Address), Name: a.Name, Href: name})
+		if progress != nil {
+			progress(len(entries))
+		}
 		return nil
 	})
 	if err != nil {

@@ -87,10 +87,16 @@ func TestRead(t *testing.T) {
 	}
 }
 
+// withoutSources is servers as clients see them: no source, and the POP3
+// options by their values only (not whether the description said them).
 func withoutSources(servers []mailprofile.Server) []mailprofile.Server {
 	out := make([]mailprofile.Server, len(servers))
 	for i, s := range servers {
 		s.Source = mailprofile.Source{}
+		if s.POP3 != nil {
+			leave := s.POP3.Leave()
+			s.POP3 = &mailprofile.POP3Options{LeaveOnServer: &leave, KeepDays: s.POP3.KeepDays}
+		}
 		out[i] = s
 	}
 	return out

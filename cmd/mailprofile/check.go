@@ -19,8 +19,9 @@ import (
 // in the process list and the shell history.
 const passwordEnv = "MAILPROFILE_PASSWORD"
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	f := newFlags("check", "-c FILE [--set NAME] [--ca FILE] [--login ADDRESS] [--json]",
+func runCheck(ctx context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
+	f := newFlags("check", "-c FILE|- [--set NAME] [--ca FILE] [--login ADDRESS] [--json]",
 		`Check connects to every server of the description, as a mail client would,
 and reports OK, WARN or FAIL per check with the reason and what to do: the
 name resolves, the port answers, TLS or STARTTLS works as described, the
@@ -29,8 +30,8 @@ SAN), and is not about to expire, and the server offers the authentication
 described. With --login it also logs in, with the password from the
 environment variable `+passwordEnv+` or asked for on the terminal.
 The exit status is 1 when anything fails.`,
-		stdout, stderr)
-	config := f.String("c", "", "the description `file` (YAML)")
+		e)
+	config := f.String("c", "", "the description `file` (YAML), or - for standard input")
 	var sets listFlag
 	f.Var(&sets, "set", "only these server sets, comma-separated (default all)")
 	caFile := f.String("ca", "", "trust the CA certificates in this PEM `file` instead of the system's")
@@ -44,10 +45,9 @@ The exit status is 1 when anything fails.`,
 	if *config == "" {
 		return f.fail("-c FILE is required")
 	}
-	site, err := mailprofile.Load(*config)
+	site, err := loadSite(ctx, e, *config)
 	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitFailure
+		return failed(e, "check", err)
 	}
 	opts := &check.Options{Sets: sets, Timeout: *timeout}
 	for _, name := range sets {
@@ -69,16 +69,18 @@ The exit status is 1 when anything fails.`,
 		}
 	}
 	if *login != "" {
-		pw, err := password(stderr, *login)
+		pw, err := password(ctx, stderr, *login)
 		if err != nil {
-			fmt.Fprintf(stderr, "mailprofile check: %v\n", err)
-			return exitFailure
+			return failed(e, "check", err)
 		}
 		opts.Login = &check.Login{Address: *login, Password: pw}
 	}
-	ctx, cancel := context.WithTimeout(ctx, *deadline)
+	runCtx, cancel := context.WithTimeout(ctx, *deadline)
 	defer cancel()
-	results := check.Run(ctx, site, opts)
+	results := check.Run(runCtx, site, opts)
+	if ctx.Err() != nil {
+		return failed(e, "check", ctx.Err())
+	}
 	if *asJSON {
 		err = check.WriteJSON(stdout, results)
 	} else {
@@ -96,8 +98,9 @@ The exit status is 1 when anything fails.`,
 }
 
 // password takes the login password from the environment, or asks for it
-// on the terminal without echoing it.
-func password(stderr io.Writer, address string) (mailprofile.Secret, error) {
+// on the terminal without echoing it. Ctrl-C while it asks gives the
+// terminal back as it was.
+func password(ctx context.Context, stderr io.Writer, address string) (mailprofile.Secret, error) {
 	if pw, ok := os.LookupEnv(passwordEnv); ok {
 		return mailprofile.NewSecret(pw), nil
 	}
@@ -105,10 +108,15 @@ func password(stderr io.Writer, address string) (mailprofile.Secret, error) {
 	if !term.IsTerminal(fd) {
 		return mailprofile.Secret{}, errors.New("--login needs the password in " + passwordEnv + ", or a terminal to ask on")
 	}
+	state, err := term.GetState(fd)
+	if err != nil {
+		return mailprofile.Secret{}, err
+	}
 	fmt.Fprintf(stderr, "Password for %s: ", address)
-	pw, err := term.ReadPassword(fd)
+	pw, err := await(ctx, func() ([]byte, error) { return term.ReadPassword(fd) })
 	fmt.Fprintln(stderr)
 	if err != nil {
+		term.Restore(fd, state) // ReadPassword may still be waiting, with echo off
 		return mailprofile.Secret{}, err
 	}
 	return mailprofile.NewSecret(string(pw)), nil

@@ -22,8 +22,14 @@ import (
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIInput(t, "", args...)
+}
+
+// runCLIInput is runCLI with input on standard input.
+func runCLIInput(t *testing.T, input string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, &out, &errOut)
+	code = run(context.Background(), args, &env{stdin: strings.NewReader(input), stdout: &out, stderr: &errOut})
 	return code, out.String(), errOut.String()
 }
 
@@ -40,7 +46,7 @@ func TestExitCodes(t *testing.T) {
 		{"no command", nil, 2, "", "usage: mailprofile COMMAND"},
 		{"help", []string{"--help"}, 0, "Commands:", ""},
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
-		{"gen help", []string{"gen", "--help"}, 0, "usage: mailprofile gen -c FILE -o DIR", ""},
+		{"gen help", []string{"gen", "--help"}, 0, "usage: mailprofile gen -c FILE|DIR|- -o DIR", ""},
 		{"validate help", []string{"validate", "-h"}, 0, "usage: mailprofile validate -c FILE", ""},
 		{"gen without flags", []string{"gen"}, 2, "", "-c FILE and -o DIR are required"},
 		{"gen unknown flag", []string{"gen", "--colour"}, 2, "", "flag provided but not defined: -colour"},
@@ -85,7 +91,9 @@ func TestGen(t *testing.T) {
 	out := t.TempDir()
 	code, stdout, stderr := runCLI(t, "gen", "-c", "../../examples/migration.yaml", "-o", out, "--set", "old,new", "--format", "apple,thunderbird")
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, "wrote 11 files to "+out+"\n", stdout)
+	assert.True(t, strings.HasPrefix(stdout, "wrote 11 files for 3 people to "+out+"\n"), stdout)
+	assert.Contains(t, stdout, filepath.Join(out, "isp", "SET", "example.co.jp.xml"))
+	assert.NotContains(t, stdout, "autodiscover-", "only the formats written are explained")
 	data, err := os.ReadFile(filepath.Join(out, "info@example.co.jp", "info@example.co.jp.mobileconfig"))
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(string(data), "com.apple.mail.managed"), "one payload per set")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,7 +25,8 @@ const shutdownGrace = 10 * time.Second
 // connections: descriptions, certificates, logs.
 const reservedFiles = 64
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func runServe(ctx context.Context, e *env, args []string) int {
+	stderr := e.stderr
 	f := newFlags("serve", "-c FILE|DIR [--addr :8080] [flags]",
 		`Serve answers mail clients' automatic lookups (Thunderbird autoconfig, Outlook
 Autodiscover, Apple profiles) for every domain in FILE (YAML documents
@@ -35,7 +35,7 @@ separated by ---) or in the .yaml files of DIR.
 SIGHUP reads the descriptions again; if they are invalid the error is logged
 and the old ones keep serving. SIGTERM and SIGINT stop taking connections,
 finish the requests in flight (up to 10s) and exit.`,
-		stdout, stderr)
+		e)
 	config := f.String("c", "", "the description `file` or folder")
 	addr := f.String("addr", ":8080", "the `address` to listen on")
 	set := f.String("set", "", "the server `set` discovery answers with (default: each domain's set moved to)")
@@ -52,6 +52,8 @@ finish the requests in flight (up to 10s) and exit.`,
 	switch {
 	case *config == "":
 		return f.fail("-c FILE is required")
+	case *config == "-":
+		return f.fail("-c must name a file or folder: serve reads it again on SIGHUP")
 	case (*cert == "") != (*key == ""):
 		return f.fail("--tls-cert and --tls-key go together")
 	case *lang != "" && *lang != "ja" && *lang != "en":

@@ -131,6 +131,12 @@ func (p *process) waitFor(t *testing.T, re *regexp.Regexp) []string {
 	}
 }
 
+// waitForCount waits until the log holds text n times.
+func (p *process) waitForCount(t *testing.T, text string, n int) {
+	t.Helper()
+	p.waitFor(t, regexp.MustCompile(strings.Repeat(`(?s:.*?)`+regexp.QuoteMeta(text), n)))
+}
+
 func (p *process) get(t *testing.T, path string) (int, string) {
 	t.Helper()
 	resp, err := http.Get("http://" + p.addr + path)
@@ -179,12 +185,15 @@ func TestServeReloadAndStop(t *testing.T) {
 		})
 	}
 
-	// An invalid description is refused and the old one keeps serving.
-	require.NoError(t, os.WriteFile(desc, []byte("domain: example.co.jp\nservers: {}\n"), 0o644))
-	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
-	p.waitFor(t, regexp.MustCompile(`reload refused; still serving the previous descriptions`))
-	_, body = p.get(t, tbPath)
-	assert.Contains(t, body, "sv1234.example-host.jp")
+	// An invalid description is refused and the old one keeps serving; so
+	// is one that describes no domain at all.
+	for i, bad := range []string{"domain: example.co.jp\nservers: {}\n", "# everything commented out\n"} {
+		require.NoError(t, os.WriteFile(desc, []byte(bad), 0o644))
+		require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+		p.waitForCount(t, "reload refused; still serving the previous descriptions", i+1)
+		_, body = p.get(t, tbPath)
+		assert.Contains(t, body, "sv1234.example-host.jp")
+	}
 
 	// A valid one replaces it.
 	moved := strings.ReplaceAll(string(original), "sv1234.example-host.jp", "sv5678.example-host.jp")
