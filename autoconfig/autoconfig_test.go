@@ -310,24 +310,75 @@ func TestAutodiscoverJSON(t *testing.T) {
 }
 
 // TestAutodiscoverJSONHost checks the URL made from the Host header: the
-// port goes, an IPv6 address keeps its brackets, the name is lower-cased
-// and loses a final dot.
+// port goes, the name is lower-cased and loses a final dot; a host that is
+// not of a served domain is not reflected.
 func TestAutodiscoverJSONHost(t *testing.T) {
 	srv, _ := serve(t, nil)
-	tests := []struct{ host, want string }{
-		{"autodiscover.example.co.jp", "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"},
-		{"AutoDiscover.Example.CO.JP.:8443", "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"},
-		{"[2001:db8::1]:8080", "https://[2001:db8::1]/autodiscover/autodiscover.xml"},
-		{"[2001:db8::1]", "https://[2001:db8::1]/autodiscover/autodiscover.xml"},
-		{"192.0.2.1:80", "https://192.0.2.1/autodiscover/autodiscover.xml"},
+	tests := []struct {
+		host   string
+		status int
+		want   string
+	}{
+		{"autodiscover.example.co.jp", 200, "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"},
+		{"AutoDiscover.Example.CO.JP.:8443", 200, "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"},
+		{"example.co.jp", 200, "https://example.co.jp/autodiscover/autodiscover.xml"},
+		{"[2001:db8::1]:8080", 400, ""},
+		{"192.0.2.1:80", 400, ""},
+		{"evil.example", 400, ""},
 	}
 	for _, tt := range tests {
 		resp := get(t, srv.URL+"/autodiscover/autodiscover.json?Email=yamada%40example.co.jp&Protocol=AutodiscoverV1", "Host", tt.host)
-		require.Equal(t, 200, resp.status, tt.host)
+		require.Equal(t, tt.status, resp.status, tt.host)
+		if tt.status != 200 {
+			assert.NotContains(t, resp.body, tt.host)
+			continue
+		}
 		var got map[string]string
 		require.NoError(t, json.Unmarshal([]byte(resp.body), &got), tt.host)
 		assert.Equal(t, tt.want, got["Url"], tt.host)
 	}
+}
+
+// TestHostNotReflected sends hosts that are not of a served domain, in Host
+// and in X-Forwarded-Host: no answer puts them into a URL; the site's
+// base_url is used where there is one, else the answer is 400.
+func TestHostNotReflected(t *testing.T) {
+	for _, trust := range []bool{false, true} {
+		srv, _ := serve(t, &autoconfig.Options{TrustProxy: trust})
+		header := []string{"Host", "evil.example"}
+		if trust {
+			header = []string{"Host", "autoconfig.example.co.jp", "X-Forwarded-Host", "evil.example"}
+		}
+		for _, path := range []string{
+			"/setup/yamada@example.co.jp",
+			"/autodiscover/autodiscover.json?Email=yamada%40example.co.jp&Protocol=AutodiscoverV1",
+			"/autodiscover/autodiscover.xml",
+		} {
+			resp := get(t, srv.URL+path, header...)
+			assert.Equal(t, http.StatusBadRequest, resp.status, "%s, trust %v", path, trust)
+			assert.NotContains(t, resp.body+resp.header.Get("Location"), "evil")
+		}
+	}
+
+	// With base_url, its host is used instead.
+	site, err := mailprofile.Parse("based.yaml", []byte(`domain: example.org
+base_url: https://setup.example-host.jp
+servers:
+  main:
+    incoming: [{protocol: imap, host: imap.example-host.jp}]
+    outgoing: [{host: smtp.example-host.jp}]
+`))
+	require.NoError(t, err)
+	h, err := autoconfig.New([]*mailprofile.Site{site}, nil)
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	js := get(t, srv.URL+"/autodiscover/autodiscover.json?Email=a%40example.org&Protocol=AutodiscoverV1", "Host", "evil.example")
+	assert.Contains(t, js.body, `"Url":"https://setup.example-host.jp/autodiscover/autodiscover.xml"`)
+	page := get(t, srv.URL+"/setup/a@example.org", "Host", "evil.example")
+	assert.Equal(t, 200, page.status)
+	assert.Contains(t, page.body, `href="https://setup.example-host.jp/apple/a@example.org.mobileconfig"`)
+	assert.NotContains(t, page.body, "evil")
 }
 
 func TestApple(t *testing.T) {
@@ -392,12 +443,12 @@ func TestTrustProxy(t *testing.T) {
 		}
 		js := get(t, srv.URL+"/autodiscover/autodiscover.json?Email=a%40example.co.jp&Protocol=AutodiscoverV1",
 			"Host", "internal.lan:8080", "X-Forwarded-Host", "autodiscover.example.co.jp")
-		want := "https://internal.lan/autodiscover/autodiscover.xml"
 		if trust {
-			want = "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml"
+			assert.Contains(t, js.body, "https://autodiscover.example.co.jp/autodiscover/autodiscover.xml")
+		} else {
+			assert.Equal(t, 400, js.status, "internal.lan is not a host of a served domain")
 		}
-		assert.Contains(t, js.body, want)
-		gx := get(t, srv.URL+"/autodiscover/autodiscover.xml", "X-Forwarded-Proto", "https")
+		gx := get(t, srv.URL+"/autodiscover/autodiscover.xml", "Host", "autodiscover.example.co.jp", "X-Forwarded-Proto", "https")
 		if trust {
 			assert.Equal(t, http.StatusMethodNotAllowed, gx.status, "GET over HTTPS is not the redirect method")
 		} else {
@@ -406,20 +457,36 @@ func TestTrustProxy(t *testing.T) {
 	}
 }
 
+// TestLogging asks every route with an address in its path or query, and
+// the same with an address in an unknown path: no line shows the address
+// unless asked for, nor a password, an Authorization header or a body.
 func TestLogging(t *testing.T) {
+	const who = "secret.person"
+	routes := []string{
+		"/apple/" + who + "@example.co.jp.mobileconfig",
+		"/apple/profile.mobileconfig?email=" + who + "%40example.co.jp",
+		"/setup/" + who + "@example.co.jp",
+		"/setup?email=" + who + "%40example.co.jp",
+		"/mail/config-v1.1.xml?emailaddress=" + who + "%40example.co.jp",
+		"/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=" + who + "%40example.co.jp",
+		"/autodiscover/autodiscover.json?Email=" + who + "%40example.co.jp&Protocol=AutodiscoverV1",
+		"/Autodiscover/Autodiscover.json/v1.0/" + who + "@example.co.jp?Protocol=AutodiscoverV1",
+		"/no/such/" + who + "@example.co.jp/path",
+		"/setup/" + who + "-without-an-at",
+	}
 	for _, full := range []bool{false, true} {
 		var buf syncbuf.Buffer
 		log := slog.New(slog.NewTextHandler(&buf, nil))
 		srv, _ := serve(t, &autoconfig.Options{Logger: log, LogAddresses: full})
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/autodiscover/autodiscover.xml", strings.NewReader(body("secret.person@example.co.jp")))
-		req.SetBasicAuth("secret.person@example.co.jp", "hunter2")
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/autodiscover/autodiscover.xml", strings.NewReader(body(who+"@example.co.jp")))
+		req.SetBasicAuth(who+"@example.co.jp", "hunter2")
 		do(t, req)
-		get(t, srv.URL+"/apple/secret.person@example.co.jp.mobileconfig")
-		get(t, srv.URL+"/mail/config-v1.1.xml?emailaddress=secret.person%40example.co.jp")
-		get(t, srv.URL+"/setup/secret.person@example.co.jp")
+		for _, r := range routes {
+			get(t, srv.URL+r)
+		}
 		// Each line is written before its answer ends.
 		out := buf.String()
-		assert.Equal(t, 4, strings.Count(out, "msg=request"))
+		assert.Equal(t, 1+len(routes), strings.Count(out, "msg=request"))
 		assert.Contains(t, out, "method=POST path=/autodiscover/autodiscover.xml status=200")
 		assert.Contains(t, out, "domain=example.co.jp")
 		assert.Contains(t, out, "duration=")
@@ -427,11 +494,12 @@ func TestLogging(t *testing.T) {
 		assert.NotContains(t, out, "Basic ")
 		assert.NotContains(t, out, "<EMailAddress>")
 		if full {
-			assert.Contains(t, out, "address=secret.person@example.co.jp")
+			assert.Contains(t, out, "address="+who+"@example.co.jp")
 		} else {
-			assert.NotContains(t, out, "secret.person", "addresses are logged only when asked for")
-			assert.Contains(t, out, "path=/apple/…")
-			assert.Contains(t, out, "path=/setup/…")
+			assert.NotContains(t, out, who, "addresses are logged only when asked for")
+			for _, path := range []string{"/apple/…", "/setup/…", "/Autodiscover/Autodiscover.json/…", "/no/such/…/path"} {
+				assert.Contains(t, out, "path="+path)
+			}
 		}
 	}
 }
@@ -477,18 +545,19 @@ func TestSetupPages(t *testing.T) {
 		{"ask, Japanese by default", "/", "", 200, "ja", []string{`<form method="get" action="/setup">`, "メールアドレス"}, nil},
 		{"ask in English", "/", "en-US,en;q=0.9", 200, "en", []string{"Your email address"}, nil},
 		{"page by path", "/setup/yamada@example.co.jp", "ja", 200, "ja",
-			[]string{"yamada@example.co.jp のメール設定", "sv1234.example-host.jp", `href="http://` /* the request's own address */}, []string{"山田"}},
+			[]string{"yamada@example.co.jp のメール設定", "sv1234.example-host.jp", `href="http://autoconfig.example.co.jp/apple/` /* the request's own address */}, []string{"山田"}},
 		{"page by query", "/setup?email=yamada%40example.co.jp&lang=en", "ja", 200, "en", []string{"Mail settings for yamada@example.co.jp"}, nil},
 		{"lang beats Accept-Language", "/setup/a@example.co.jp?lang=ja", "en", 200, "ja", []string{"a@example.co.jp のメール設定"}, nil},
 		{"quality order", "/setup/a@example.co.jp", "fr;q=1, en;q=0.8, ja;q=0.5", 200, "en", []string{"Mail settings for"}, nil},
 		{"someone with no mailbox gets the same page", "/setup/nobody@example.co.jp", "en", 200, "en", []string{"nobody@example.co.jp", "sv1234.example-host.jp"}, nil},
 		{"an override is shown", "/setup/legacy@example.co.jp", "en", 200, "en", []string{"legacy-login&amp;co", "For Legacy Login"}, []string{"never-served"}},
 		{"unknown domain", "/setup/a@unknown.example", "en", 404, "", []string{"not found"}, nil},
-		{"not an address", "/setup/nobody", "en", 400, "", []string{"not an email address"}, nil},
+		{"not an address", "/setup/nobody", "en", 400, "", []string{"“nobody” is not an email address. Check it and enter it again.", `value="nobody"`}, nil},
+		{"not an address, in Japanese", "/setup?email=yamada%40example", "ja", 400, "", []string{"「yamada@example」はメールアドレスではありません", `<html lang="ja">`}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := get(t, srv.URL+tt.path, "Accept-Language", tt.acceptLanguage)
+			resp := get(t, srv.URL+tt.path, "Accept-Language", tt.acceptLanguage, "Host", "autoconfig.example.co.jp")
 			assert.Equal(t, tt.status, resp.status)
 			for _, s := range tt.contains {
 				assert.Contains(t, resp.body, s)

@@ -284,6 +284,16 @@ func (h *Handler) host(r *http.Request) string {
 	return strings.ToLower(strings.TrimSuffix(host, "."))
 }
 
+// ownHost is host when it belongs to a served domain (sites.hosts), and
+// "" otherwise: a client may send any Host, and what goes back into a URL
+// must be ours.
+func (h *Handler) ownHost(r *http.Request, all *sites) string {
+	if host := h.host(r); all.hosts[host] {
+		return host
+	}
+	return ""
+}
+
 // https reports whether the client reached us over HTTPS.
 func (h *Handler) https(r *http.Request) bool {
 	if h.opts.TrustProxy {

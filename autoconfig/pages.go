@@ -34,17 +34,37 @@ func (h *Handler) serveSetupPage(w *recorder, r *http.Request, all *sites) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
+	if _, err := mailprofile.ParseAddress(raw); err != nil {
+		// A person typed it: say what is wrong, in their language.
+		lang := h.lang(r, nil)
+		var buf bytes.Buffer
+		if err := setup.Ask(&buf, "/setup", &setup.Options{Lang: lang, Mistyped: raw}); err != nil {
+			internalError(w)
+			return
+		}
+		w.Header().Set("Content-Language", lang)
+		w.Header().Set("Vary", "Accept-Language")
+		w.Header().Set("Content-Type", setup.ContentType)
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write(buf.Bytes())
+		return
+	}
 	s, addr, ok := h.lookup(w, all, raw)
 	if !ok {
 		return
 	}
 	acct, _ := s.account(addr)
+	base := h.baseURL(r, s.site, all)
+	if base == "" {
+		badRequest(w, "not a host of a served domain")
+		return
+	}
 	lang := h.lang(r, s.site)
 	buf := bytes.NewBuffer(make([]byte, 0, 32<<10)) // a page is about 20 KB: one allocation
 	err := setup.Page(buf, s.site, acct, &setup.Options{
 		Lang:      lang,
 		Set:       s.set.Name,
-		BaseURL:   h.baseURL(r, s.site),
+		BaseURL:   base,
 		SwitchURL: "/setup/" + url.PathEscape(addr) + "?" + url.Values{"lang": {other(lang)}}.Encode(),
 	})
 	if err != nil {
@@ -90,10 +110,13 @@ func other(lang string) string {
 }
 
 // baseURL is where links on a page point: the site's base_url, or the
-// address this request came to.
-func (h *Handler) baseURL(r *http.Request, s *mailprofile.Site) string {
+// address this request came to when its host is ours; else "".
+func (h *Handler) baseURL(r *http.Request, s *mailprofile.Site, all *sites) string {
 	if s.BaseURL != "" {
 		return s.BaseURL
+	}
+	if h.ownHost(r, all) == "" {
+		return ""
 	}
 	scheme := "http"
 	if h.https(r) {

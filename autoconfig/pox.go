@@ -19,7 +19,12 @@ const MaxBodySize = outlook.MaxRequestSize
 func (h *Handler) servePOX(w *recorder, r *http.Request, all *sites) {
 	if r.Method != http.MethodPost {
 		if !h.https(r) {
-			http.Redirect(w, r, "https://"+h.host(r)+"/autodiscover/autodiscover.xml", http.StatusFound)
+			host := h.ownHost(r, all)
+			if host == "" {
+				badRequest(w, "not a host of a served domain")
+				return
+			}
+			http.Redirect(w, r, "https://"+host+"/autodiscover/autodiscover.xml", http.StatusFound)
 			return
 		}
 		w.Header().Set("Allow", http.MethodPost)
@@ -89,10 +94,19 @@ func (h *Handler) serveAutodiscoverJSON(w *recorder, r *http.Request, all *sites
 		writeJSON(w, http.StatusBadRequest, jsonError{"InvalidRequest", "The Email parameter is missing."})
 		return
 	}
-	if _, _, ok := h.lookup(w, all, email); !ok {
+	s, _, ok := h.lookup(w, all, email)
+	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, jsonRedirect{Protocol: "AutodiscoverV1", URL: "https://" + h.host(r) + "/autodiscover/autodiscover.xml"})
+	host := h.ownHost(r, all)
+	if host == "" {
+		host = baseHost(s.site)
+	}
+	if host == "" {
+		badRequest(w, "not a host of a served domain")
+		return
+	}
+	writeJSON(w, http.StatusOK, jsonRedirect{Protocol: "AutodiscoverV1", URL: "https://" + host + "/autodiscover/autodiscover.xml"})
 }
 
 // jsonRedirect and jsonError are the answers of Autodiscover v2.

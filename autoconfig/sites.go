@@ -2,6 +2,7 @@ package autoconfig
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/mailprofile/mailprofile"
@@ -14,6 +15,11 @@ import (
 // read it.
 type sites struct {
 	byDomain map[string]*site
+
+	// hosts are the host names that belong to the served domains: each
+	// domain, its autoconfig. and autodiscover. names, and the hosts of
+	// base_url and discovery.host. Only they are reflected into URLs.
+	hosts map[string]bool
 }
 
 // site is one served domain: its description, the set discovery answers
@@ -38,7 +44,7 @@ type site struct {
 }
 
 func newSites(list []*mailprofile.Site, setName string) (*sites, error) {
-	all := &sites{byDomain: make(map[string]*site, len(list))}
+	all := &sites{byDomain: make(map[string]*site, len(list)), hosts: make(map[string]bool)}
 	for _, s := range list {
 		if _, dup := all.byDomain[s.Domain]; dup {
 			return nil, fmt.Errorf("autoconfig: %s is described twice", s.Domain)
@@ -48,8 +54,24 @@ func newSites(list []*mailprofile.Site, setName string) (*sites, error) {
 			return nil, fmt.Errorf("autoconfig: %s: %w", s.Domain, err)
 		}
 		all.byDomain[s.Domain] = built
+		for _, h := range []string{s.Domain, "autoconfig." + s.Domain, "autodiscover." + s.Domain, baseHost(s)} {
+			all.hosts[h] = true
+		}
+		if s.Discovery != nil && s.Discovery.Host != "" {
+			all.hosts[s.Discovery.Host] = true
+		}
 	}
+	delete(all.hosts, "")
 	return all, nil
+}
+
+// baseHost is the host name of the site's base_url, or "".
+func baseHost(s *mailprofile.Site) string {
+	u, err := url.Parse(s.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
 }
 
 // newSite checks that every format can be made for the set, so that

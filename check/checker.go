@@ -13,31 +13,62 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mailprofile/mailprofile"
 )
 
 // checker checks one server.
 type checker struct {
+	ctx     context.Context // the whole check's deadline
 	opts    *Options
 	site    *mailprofile.Site
 	set     *mailprofile.ServerSet
 	srv     mailprofile.Server
 	results []Result
 
-	conn net.Conn
-	r    *bufio.Reader
-	tag  int
+	conn   net.Conn
+	r      *bufio.Reader
+	tag    int
+	broken bool // a read or write failed: say nothing more to the server
 }
+
+// MaxLineLength is the longest line read from a server: mail protocols
+// keep lines short (RFC 5321: 512 bytes for SMTP replies; IMAP literals
+// are not read here).
+const MaxLineLength = 8 << 10
 
 func (c *checker) add(check string, st Status, reason, advice string) {
 	c.results = append(c.results, Result{
 		Set: c.set.Name, Server: fmt.Sprintf("%s %s", c.srv.Protocol, net.JoinHostPort(c.srv.Host, strconv.Itoa(c.srv.Port))),
-		Check: check, Status: st, Reason: reason, Advice: advice,
+		Check: check, Status: st, Reason: printable(reason), Advice: advice,
 	})
 }
 
+// printable escapes what a terminal would act on in a server's text:
+// control characters (escape sequences among them) and bytes that are not
+// UTF-8, each written as \xNN or \uNNNN.
+func printable(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029':
+			q := strconv.QuoteRuneToASCII(r) // '\x1b'
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
 func (c *checker) run(ctx context.Context) {
+	c.ctx = ctx
 	srv := c.srv
 	if !mailprofile.IsIP(srv.Host) {
 		rctx, cancel := context.WithTimeout(ctx, c.opts.Timeout)
@@ -109,23 +140,41 @@ func errText(err error) string {
 
 func (c *checker) setConn(conn net.Conn) {
 	c.conn = conn
-	c.r = bufio.NewReader(conn)
+	c.r = bufio.NewReaderSize(conn, MaxLineLength)
 }
 
-func (c *checker) deadline() { c.conn.SetDeadline(time.Now().Add(c.opts.Timeout)) }
+// begin starts a step with the server (a greeting, a handshake, a command
+// and its whole answer): it must end within Timeout, and before the whole
+// check's deadline. Reading a line does not move it, so a server that
+// keeps talking cannot hold the check.
+func (c *checker) begin() {
+	d := time.Now().Add(c.opts.Timeout)
+	if cd, ok := c.ctx.Deadline(); ok && cd.Before(d) {
+		d = cd
+	}
+	if c.ctx.Err() != nil {
+		d = time.Now()
+	}
+	c.conn.SetDeadline(d)
+}
 
 func (c *checker) readLine() (string, error) {
-	c.deadline()
-	line, err := c.r.ReadString('\n')
+	line, err := c.r.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		err = fmt.Errorf("a line longer than %d bytes", MaxLineLength)
+	}
 	if err != nil {
+		c.broken = true
 		return "", err
 	}
-	return strings.TrimRight(line, "\r\n"), nil
+	return strings.TrimRight(string(line), "\r\n"), nil
 }
 
 func (c *checker) send(line string) error {
-	c.deadline()
 	_, err := c.conn.Write([]byte(line + "\r\n"))
+	if err != nil {
+		c.broken = true
+	}
 	return err
 }
 
@@ -137,7 +186,7 @@ func (c *checker) handshake(check, what string) *tls.ConnectionState {
 		cfg.ServerName = c.srv.Host
 	}
 	tc := tls.Client(c.conn, cfg)
-	c.deadline()
+	c.begin()
 	if err := tc.Handshake(); err != nil {
 		advice := "check that the port speaks TLS from the first byte; if it expects STARTTLS, say security: starttls"
 		if c.srv.Security == mailprofile.SecurityStartTLS {
@@ -154,6 +203,7 @@ func (c *checker) handshake(check, what string) *tls.ConnectionState {
 
 // greeting reads the server's first line.
 func (c *checker) greeting() bool {
+	c.begin()
 	line, err := c.readLine()
 	want := map[mailprofile.Protocol]string{mailprofile.ProtocolIMAP: "* OK", mailprofile.ProtocolPOP3: "+OK", mailprofile.ProtocolSMTP: "220"}[c.srv.Protocol]
 	if err != nil || !strings.HasPrefix(line, want) && !(c.srv.Protocol == mailprofile.ProtocolIMAP && strings.HasPrefix(line, "* PREAUTH")) {
@@ -239,6 +289,7 @@ func (c *checker) command(cmd string) ([]string, error) {
 		tag = "m" + strconv.Itoa(c.tag)
 		cmd = tag + " " + cmd
 	}
+	c.begin()
 	if err := c.send(cmd); err != nil {
 		return nil, err
 	}
@@ -429,6 +480,9 @@ func redact(s, pass string) string {
 }
 
 func (c *checker) quit() {
+	if c.broken || c.ctx.Err() != nil {
+		return // a server that failed to answer gets no more
+	}
 	switch c.srv.Protocol {
 	case mailprofile.ProtocolIMAP:
 		c.command("LOGOUT")

@@ -3,6 +3,7 @@ package setup_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -62,10 +63,13 @@ func genProfile(t *testing.T, site *mailprofile.Site, addr string) []byte {
 func TestServedPageInBrowser(t *testing.T) {
 	ctx := browser(t)
 	site := load(t, "testdata/browser.yaml")
+	// The service is reached at the test server's address: its base_url.
+	var h *autoconfig.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	defer srv.Close()
+	site.BaseURL = srv.URL
 	h, err := autoconfig.New([]*mailprofile.Site{site}, nil)
 	require.NoError(t, err)
-	srv := httptest.NewServer(h)
-	defer srv.Close()
 
 	tests := []struct {
 		acceptLanguage, wantLang string

@@ -59,6 +59,10 @@ type Options struct {
 	// SwitchURL is the same page in the other language, for the language
 	// switch. The zero value shows no switch.
 	SwitchURL string
+
+	// Mistyped is what a person entered that is not an email address: Ask
+	// says so and offers it again to mend. The zero value asks afresh.
+	Mistyped string
 }
 
 func (o *Options) lang(site *mailprofile.Site) string {
@@ -122,7 +126,7 @@ func Ask(w io.Writer, action string, opts *Options) error {
 	}
 	lang := opts.lang(nil)
 	return execute(w, lang, "ask.html", map[string]any{
-		"Lang": lang, "Action": action, "SwitchURL": opts.SwitchURL,
+		"Lang": lang, "Action": action, "SwitchURL": opts.SwitchURL, "Mistyped": opts.Mistyped,
 	})
 }
 
