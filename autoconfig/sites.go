@@ -51,7 +51,7 @@ func newSites(list []*mailprofile.Site, setName string) (*sites, error) {
 		}
 		built, err := newSite(s, setName)
 		if err != nil {
-			return nil, fmt.Errorf("autoconfig: %s: %w", s.Domain, err)
+			return nil, fmt.Errorf("%s: %w", s.Domain, err)
 		}
 		all.byDomain[s.Domain] = built
 		for _, h := range []string{s.Domain, "autoconfig." + s.Domain, "autodiscover." + s.Domain, baseHost(s)} {

@@ -202,3 +202,28 @@ func TestProgress(t *testing.T) {
 	off := newProgress(&buf, false)
 	assert.False(t, off.on, "a buffer is no terminal")
 }
+
+// TestSecretsNeverPrinted runs the commands on descriptions with a password
+// where a name goes, and looks for it in everything they print.
+func TestSecretsNeverPrinted(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "people.csv"), []byte("address,password.hunter2\na@example.co.jp,x\n"), 0o644))
+	for _, d := range []string{
+		desc("example.co.jp") + "    password: {new:hunter2}\n",
+		desc("example.co.jp") + "    password: {hunter2}\n",
+		desc("example.co.jp") + "accounts_csv: " + filepath.Join(dir, "people.csv") + "\n",
+	} {
+		file := write(t, "site.yaml", d)
+		for _, args := range [][]string{
+			{"validate", "-c", file},
+			{"gen", "-c", file, "-o", t.TempDir()},
+			{"sheet", "-c", file, "-o", t.TempDir()},
+			{"dns", "-c", file},
+			{"serve", "-c", file, "--addr", "127.0.0.1:0"},
+		} {
+			code, stdout, stderr := runCLI(t, args...)
+			assert.Equal(t, 1, code, "%v", args)
+			assert.NotContains(t, stdout+stderr, "hunter2", "%v", args)
+		}
+	}
+}
