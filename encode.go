@@ -36,6 +36,9 @@ func (s *Site) WriteYAML(w io.Writer) error {
 	for _, set := range s.Sets {
 		sn := mapNode()
 		addIf(sn, "label", set.Label)
+		if set.AllowLegacySubmission {
+			add(sn, "allow_legacy_submission", boolean(true))
+		}
 		add(sn, "incoming", serverList(set.Incoming, true))
 		add(sn, "outgoing", serverList(set.Outgoing, false))
 		add(servers, set.Name, sn)
@@ -109,7 +112,15 @@ func serverList(servers []Server, incoming bool) *yaml.Node {
 		add(n, "host", str(srv.Host))
 		add(n, "port", integer(srv.Port))
 		add(n, "security", str(string(srv.Security)))
-		add(n, "auth", str(string(srv.Auth)))
+		if len(srv.AuthAlternatives) == 0 {
+			add(n, "auth", str(string(srv.Auth)))
+		} else {
+			var auths []string
+			for _, a := range srv.Auths() {
+				auths = append(auths, string(a))
+			}
+			add(n, "auth", strList(auths))
+		}
 		addIf(n, "username", srv.Username)
 		if o := srv.POP3; o != nil && srv.Protocol == ProtocolPOP3 {
 			// What Validate chose is not written: it follows the

@@ -309,6 +309,8 @@ func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
 		switch key {
 		case "label":
 			set.Label = r.str(v, path)
+		case "allow_legacy_submission":
+			set.AllowLegacySubmission = r.boolean(v, path)
 		case "incoming":
 			r.sequence(v, path, func(i int, v *yaml.Node, path string) {
 				set.Incoming = append(set.Incoming, r.server(v, path, ""))
@@ -343,7 +345,14 @@ func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
 		case "security":
 			s.Security = canonical(securityNames, r.str(v, path))
 		case "auth":
-			s.Auth = canonical(authNames, r.str(v, path))
+			// One way, or a list in order of preference.
+			for i, a := range r.list(v, path) {
+				if i == 0 {
+					s.Auth = canonical(authNames, a)
+				} else {
+					s.AuthAlternatives = append(s.AuthAlternatives, canonical(authNames, a))
+				}
+			}
 		case "username":
 			s.Username = r.str(v, path)
 		case "pop3":

@@ -88,9 +88,10 @@ func TestDefaults(t *testing.T) {
 		{name: "imap default", server: "{protocol: imap, host: h.example}", port: 993, sec: "tls"},
 		{name: "imap 143 implies starttls", server: "{protocol: imap, host: h.example, port: 143}", port: 143, sec: "starttls"},
 		{name: "imap starttls default port", server: "{protocol: imap, host: h.example, security: starttls}", port: 143, sec: "starttls"},
-		{name: "pop3 default", server: "{protocol: pop3, host: h.example}", port: 995, sec: "tls"},
-		{name: "pop3 110", server: "{protocol: pop3, host: h.example, port: 110}", port: 110, sec: "starttls"},
-		{name: "pop3 ssl alias", server: "{protocol: POP, host: h.example, security: SSL}", port: 995, sec: "tls"},
+		{name: "pop3 default keeps mail, as Thunderbird", server: "{protocol: pop3, host: h.example}", port: 995, sec: "tls", leave: true},
+		{name: "pop3 110", server: "{protocol: pop3, host: h.example, port: 110}", port: 110, sec: "starttls", leave: true},
+		{name: "pop3 ssl alias", server: "{protocol: POP, host: h.example, security: SSL}", port: 995, sec: "tls", leave: true},
+		{name: "pop3 told to delete", server: "{protocol: pop3, host: h.example, pop3: {leave_on_server: false}}", port: 995, sec: "tls", leave: false},
 		{name: "pop3 keeps mail during a move", server: "{protocol: pop3, host: h.example}", port: 995, sec: "tls", migrate: true, leave: true},
 		{name: "non-standard port", server: "{protocol: imap, host: h.example, port: 10993, security: tls}", port: 10993, sec: "tls"},
 	}

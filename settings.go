@@ -146,7 +146,7 @@ func (st *Settings) resolve(servers []Server) []Server {
 	}
 	override := st.Account.UsernameOn(st.Set.Name)
 	for i := range out {
-		if out[i].Auth == AuthNone {
+		if !out[i].NeedsLogin() {
 			continue
 		}
 		if override != "" {

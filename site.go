@@ -109,6 +109,13 @@ type ServerSet struct {
 	// Outgoing lists SMTP submission servers, most preferred first.
 	Outgoing []Server
 
+	// AllowLegacySubmission lets a set that is only moved away from keep
+	// the ways of sending that mail clients should no longer be given:
+	// SMTP on port 25, and implicit TLS on 587 or STARTTLS on 465, as some
+	// old providers still offer. Validate refuses it for the set being
+	// moved to, and Warnings say what people will meet.
+	AllowLegacySubmission bool
+
 	Source Source
 }
 
@@ -133,6 +140,11 @@ type Server struct {
 	// AuthPasswordCleartext.
 	Auth Auth
 
+	// AuthAlternatives are the ways to log in after Auth, in order of
+	// preference, for a client that cannot use Auth: a provider may offer
+	// OAuth2 first and the password after it. Nil means Auth alone.
+	AuthAlternatives []Auth
+
 	// Username is the login name: literal text, or a pattern with the
 	// placeholders %EMAILADDRESS%, %EMAILLOCALPART% and %EMAILDOMAIN%.
 	// The zero value means "%EMAILADDRESS%". An account's override for the
@@ -146,13 +158,34 @@ type Server struct {
 	Source Source
 }
 
+// Auths are Auth and then AuthAlternatives: every way to log in, most
+// preferred first.
+func (s Server) Auths() []Auth {
+	return append([]Auth{s.Auth}, s.AuthAlternatives...)
+}
+
+// NeedsLogin reports whether a client logs in to the server in any of the
+// ways it offers: every way but AuthNone takes a user name.
+func (s Server) NeedsLogin() bool {
+	return slices.ContainsFunc(s.Auths(), func(a Auth) bool { return a != AuthNone })
+}
+
+// LegacySubmission reports whether s is an SMTP server that submits as
+// only a set that is moved away from may (ServerSet.AllowLegacySubmission):
+// on port 25, or with implicit TLS on 587 or STARTTLS on 465.
+func (s Server) LegacySubmission() bool {
+	return s.Protocol == ProtocolSMTP && (s.Port == 25 ||
+		s.Port == 587 && s.Security == SecurityTLS ||
+		s.Port == 465 && s.Security == SecurityStartTLS)
+}
+
 // POP3Options are the choices a POP3 client makes about the mail it has
 // downloaded.
 type POP3Options struct {
 	// LeaveOnServer keeps downloaded mail on the server. When the
-	// description does not say, Validate sets it to true during a
-	// migration (so the other account still sees the mail) and false
-	// otherwise.
+	// description does not say, Validate sets it to true, as Thunderbird
+	// does: during a migration the other account still sees the mail, and
+	// at any time the other devices do.
 	LeaveOnServer *bool
 
 	// KeepDays is how many days downloaded mail stays on the server when

@@ -83,10 +83,14 @@ func (v *validator) sets() {
 			v.fail(set.Source.at("outgoing"), joinPath(path, "outgoing"), "needs at least one SMTP server")
 		}
 		for i := range set.Incoming {
-			v.server(&set.Incoming[i], fmt.Sprintf("%s.incoming[%d]", path, i), true)
+			v.server(&set.Incoming[i], fmt.Sprintf("%s.incoming[%d]", path, i), true, false)
 		}
 		for i := range set.Outgoing {
-			v.server(&set.Outgoing[i], fmt.Sprintf("%s.outgoing[%d]", path, i), false)
+			v.server(&set.Outgoing[i], fmt.Sprintf("%s.outgoing[%d]", path, i), false, set.AllowLegacySubmission)
+		}
+		if m := s.Migration; set.AllowLegacySubmission && m != nil && m.To == set.Name {
+			v.fail(set.Source.at("allow_legacy_submission"), joinPath(path, "allow_legacy_submission"),
+				"is for a set that is only moved away from: the set being moved to must offer submission on 587 (starttls) or 465 (tls)")
 		}
 	}
 }
@@ -123,8 +127,8 @@ func DefaultPort(p Protocol, sec Security) int {
 	return ports[1]
 }
 
-func (v *validator) server(srv *Server, path string, incoming bool) {
-	sv := &serverCheck{validator: v, srv: srv, path: path}
+func (v *validator) server(srv *Server, path string, incoming, legacy bool) {
+	sv := &serverCheck{validator: v, srv: srv, path: path, legacy: legacy}
 	protoOK := sv.protocol(incoming)
 	sv.host()
 	secOK := sv.security(protoOK)
@@ -136,8 +140,9 @@ func (v *validator) server(srv *Server, path string, incoming bool) {
 // serverCheck checks one server, filling in its defaults.
 type serverCheck struct {
 	*validator
-	srv  *Server
-	path string
+	srv    *Server
+	path   string
+	legacy bool // the set allows legacy submission
 }
 
 // fail reports a problem with the field key of the server, at the line of
@@ -185,7 +190,7 @@ func (c *serverCheck) security(protoOK bool) bool {
 		}
 	case "":
 		srv.Security = impliedSecurity(srv.Protocol, srv.Port)
-		if srv.Security == "" && protoOK && !(srv.Protocol == ProtocolSMTP && srv.Port == 25) {
+		if srv.Security == "" && protoOK && !(srv.Protocol == ProtocolSMTP && srv.Port == 25 && !c.legacy) {
 			c.fail("port", "security", "is required for port %d (tls or starttls)", srv.Port)
 			return false
 		}
@@ -221,9 +226,11 @@ func (c *serverCheck) port(known bool) {
 	switch {
 	case srv.Port < 0 || srv.Port > 65535:
 		c.fail("port", "port", "%d is not a port", srv.Port)
-	case srv.Protocol == ProtocolSMTP && srv.Port == 25:
+	case srv.Protocol == ProtocolSMTP && srv.Port == 25 && !c.legacy:
 		c.fail("port", "port", "25 is for mail between servers and is blocked on most networks; mail clients submit on 587 (starttls) or 465 (tls)")
 	case !known:
+	case srv.Protocol == ProtocolSMTP && c.legacy:
+		// an old provider's own mix of port and TLS: Warnings say it
 	case srv.Security == SecurityStartTLS && srv.Port == ports[0]:
 		c.fail("port", "port", "%d is the %s port for TLS from the first byte; use security: tls, or port %d for starttls", srv.Port, srv.Protocol, ports[1])
 	case srv.Security == SecurityTLS && srv.Port == ports[1]:
@@ -231,22 +238,30 @@ func (c *serverCheck) port(known bool) {
 	}
 }
 
-// auth checks the authentication and the user name pattern.
+// auth checks the ways to log in and the user name pattern.
 func (c *serverCheck) auth(incoming bool) {
 	srv := c.srv
-	switch srv.Auth {
-	case "":
+	if srv.Auth == "" && len(srv.AuthAlternatives) == 0 {
 		srv.Auth = AuthPasswordCleartext
-	case AuthPasswordCleartext, AuthPasswordEncrypted, AuthOAuth2:
-	case AuthNone:
-		if incoming {
-			c.fail("auth", "auth", "none is only possible for outgoing servers; an incoming server needs a login")
+	}
+	seen := make(map[Auth]bool)
+	for _, a := range srv.Auths() {
+		switch a {
+		case AuthPasswordCleartext, AuthPasswordEncrypted, AuthOAuth2:
+		case AuthNone:
+			if incoming {
+				c.fail("auth", "auth", "none is only possible for outgoing servers; an incoming server needs a login")
+			}
+		default:
+			c.fail("auth", "auth", "%q is not one of password-cleartext, password-encrypted, oauth2, none", clipped(string(a)))
 		}
-	default:
-		c.fail("auth", "auth", "%q is not one of password-cleartext, password-encrypted, oauth2, none", clipped(string(srv.Auth)))
+		if seen[a] {
+			c.fail("auth", "auth", "names %s twice", string(a))
+		}
+		seen[a] = true
 	}
 	switch {
-	case srv.Auth == AuthNone:
+	case !srv.NeedsLogin():
 		srv.Username = ""
 	case srv.Username == "":
 		srv.Username = PlaceholderAddress
@@ -270,7 +285,7 @@ func (c *serverCheck) pop3(protoOK bool) {
 		srv.POP3 = &POP3Options{}
 	}
 	if srv.POP3.LeaveOnServer == nil || srv.POP3.leaveByDefault {
-		leave := c.site.Migration != nil
+		leave := true // as Thunderbird's own default: another device may want the mail
 		srv.POP3.LeaveOnServer = &leave
 		srv.POP3.leaveByDefault = true
 	}

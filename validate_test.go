@@ -286,3 +286,53 @@ func TestLongValuesCut(t *testing.T) {
 		assert.Contains(t, err.Error(), "… (1048576 bytes)")
 	}
 }
+
+// TestLegacySubmission: a set that is only moved away from may keep SMTP on
+// port 25 and the other TLS on 587 or 465, with warnings that say what
+// people will meet; the set being moved to may not.
+func TestLegacySubmission(t *testing.T) {
+	old := `domain: example.co.jp
+allow_insecure: true
+migration: {from: old, to: new}
+servers:
+  old:
+    allow_legacy_submission: true
+    incoming: [{protocol: pop3, host: pop.old-isp.example}]
+    outgoing:
+      - {host: smtp.old-isp.example, port: 25, security: none}
+      - {host: smtp.old-isp.example, port: 587, security: tls}
+  new:
+    incoming: [{protocol: imap, host: sv1234.example-host.jp}]
+    outgoing: [{host: sv1234.example-host.jp, port: 587}]
+`
+	site, err := mailprofile.Parse("site.yaml", []byte(old))
+	require.NoError(t, err)
+	var got []string
+	for _, w := range site.Warnings() {
+		got = append(got, w.String())
+	}
+	assert.Contains(t, got, "site.yaml:9: servers.old.outgoing[0].port: 25: many networks block it (mobile networks, hotels, other providers' lines), so this account cannot send from there; until the move is over, send from the new account")
+	assert.Contains(t, got, "site.yaml:10: servers.old.outgoing[1].port: 587 with TLS from the first byte: clients expect STARTTLS there, and some fail to connect; check that sending works in each program")
+
+	_, err = mailprofile.Parse("site.yaml", []byte(strings.Replace(old, "migration: {from: old, to: new}", "migration: {from: new, to: old}", 1)))
+	assert.EqualError(t, err, "site.yaml:6: servers.old.allow_legacy_submission: is for a set that is only moved away from: the set being moved to must offer submission on 587 (starttls) or 465 (tls)")
+
+	_, err = mailprofile.Parse("site.yaml", []byte(strings.Replace(old, "    allow_legacy_submission: true\n", "", 1)))
+	assert.ErrorContains(t, err, "servers.old.outgoing[0].port: 25 is for mail between servers")
+	assert.ErrorContains(t, err, "servers.old.outgoing[1].port: 587 is the SMTP port for starttls")
+}
+
+// TestAuthAlternatives: a server may list its ways to log in, in order.
+func TestAuthAlternatives(t *testing.T) {
+	site, err := mailprofile.Parse("site.yaml", []byte(strings.Replace(base, "host: sv1234.example-host.jp\n    outgoing", "host: sv1234.example-host.jp\n        auth: [oauth2, password-cleartext]\n    outgoing", 1)))
+	require.NoError(t, err)
+	in := site.Set("new").Incoming[0]
+	assert.Equal(t, []mailprofile.Auth{mailprofile.AuthOAuth2, mailprofile.AuthPasswordCleartext}, in.Auths())
+	var buf strings.Builder
+	require.NoError(t, site.WriteYAML(&buf))
+	assert.Contains(t, buf.String(), "auth: [oauth2, password-cleartext]")
+
+	_, err = mailprofile.Parse("site.yaml", []byte(strings.Replace(base, "host: sv1234.example-host.jp\n    outgoing", "host: sv1234.example-host.jp\n        auth: [oauth2, oauth2, none]\n    outgoing", 1)))
+	assert.ErrorContains(t, err, "auth: names oauth2 twice")
+	assert.ErrorContains(t, err, "auth: none is only possible for outgoing servers")
+}

@@ -19,6 +19,9 @@ func (s *Site) Warnings() []*Warning {
 		}
 		for i, srv := range set.Outgoing {
 			s.serverWarnings(&ws, set, srv, fmt.Sprintf("%s.outgoing[%d]", path, i))
+			if set.AllowLegacySubmission {
+				legacyWarnings(&ws, srv, fmt.Sprintf("%s.outgoing[%d]", path, i))
+			}
 		}
 	}
 	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Pos.before(ws[j].Pos) })
@@ -48,5 +51,21 @@ func (s *Site) serverWarnings(ws *warnings, set *ServerSet, srv Server, path str
 	if s.Migration != nil && srv.Protocol == ProtocolPOP3 && !srv.POP3.Leave() {
 		ws.add(srv.Source.at("pop3"), joinPath(path, "pop3.leave_on_server"),
 			"is false: mail downloaded by one device is deleted from the server and the other devices never see it")
+	}
+}
+
+// legacyWarnings says what people meet with the ways of sending that only
+// a set moved away from may keep.
+func legacyWarnings(ws *warnings, srv Server, path string) {
+	switch ports := standardPorts[ProtocolSMTP]; {
+	case srv.Port == 25:
+		ws.add(srv.Source.at("port"), joinPath(path, "port"),
+			"25: many networks block it (mobile networks, hotels, other providers' lines), so this account cannot send from there; until the move is over, send from the new account")
+	case srv.Port == ports[1] && srv.Security == SecurityTLS:
+		ws.add(srv.Source.at("port"), joinPath(path, "port"),
+			"587 with TLS from the first byte: clients expect STARTTLS there, and some fail to connect; check that sending works in each program")
+	case srv.Port == ports[0] && srv.Security == SecurityStartTLS:
+		ws.add(srv.Source.at("port"), joinPath(path, "port"),
+			"465 with STARTTLS: clients expect TLS from the first byte there, and some fail to connect; check that sending works in each program")
 	}
 }

@@ -209,14 +209,27 @@ var authentications = map[mailprofile.Auth]string{
 	mailprofile.AuthNone:              "EmailAuthNone",
 }
 
-// first returns the first server a profile can express.
+// first returns the first server a profile can express, with the first
+// way to log in that a profile can say.
 func first(servers []mailprofile.Server) (mailprofile.Server, bool) {
 	for _, s := range servers {
-		if _, ok := authentications[s.Auth]; ok {
+		if a, ok := Auth(s); ok {
+			s.Auth, s.AuthAlternatives = a, nil
 			return s, true
 		}
 	}
 	return mailprofile.Server{}, false
+}
+
+// Auth is the way to log in to srv that a profile says: the first of
+// srv.Auths that it can say. A profile has no word for OAuth2.
+func Auth(srv mailprofile.Server) (mailprofile.Auth, bool) {
+	for _, a := range srv.Auths() {
+		if _, ok := authentications[a]; ok {
+			return a, true
+		}
+	}
+	return "", false
 }
 
 // mailPayload builds the payload for st and returns it with the key that

@@ -121,7 +121,7 @@ func (c *checker) run(ctx context.Context) {
 	if mechs, ok := c.capabilities(); ok {
 		c.auth(mechs)
 	}
-	if c.opts.Login != nil && srv.Auth != mailprofile.AuthNone {
+	if c.opts.Login != nil && srv.NeedsLogin() {
 		c.login()
 	}
 	c.quit()
@@ -414,21 +414,27 @@ var accepted = map[mailprofile.Auth][]string{
 	mailprofile.AuthOAuth2:            {"XOAUTH2", "OAUTHBEARER"},
 }
 
+// auth checks that the server offers a way to log in that the description
+// names; a client takes the first of them that it can use.
 func (c *checker) auth(mechs []string) {
-	if c.srv.Auth == mailprofile.AuthNone {
+	if !c.srv.NeedsLogin() {
 		return
 	}
-	for _, m := range mechs {
-		if slices.Contains(accepted[c.srv.Auth], m) {
-			c.add("auth", OK, fmt.Sprintf("offers %s for %s", m, string(c.srv.Auth)), "")
-			return
+	var wanted []string
+	for _, a := range c.srv.Auths() {
+		for _, m := range mechs {
+			if slices.Contains(accepted[a], m) {
+				c.add("auth", OK, fmt.Sprintf("offers %s for %s", m, string(a)), "")
+				return
+			}
 		}
+		wanted = append(wanted, string(a))
 	}
 	shown := strings.Join(mechs, " ")
 	if shown == "" {
 		shown = "none"
 	}
-	c.add("auth", Fail, fmt.Sprintf("does not offer %s (offers: %s)", string(c.srv.Auth), shown),
+	c.add("auth", Fail, fmt.Sprintf("does not offer %s (offers: %s)", strings.Join(wanted, " or "), shown),
 		"change auth in the description to what the server offers, or enable it on the server")
 }
 

@@ -158,24 +158,42 @@ func setList(sets []*mailprofile.ServerSet) string {
 }
 
 // Warnings lists what the chosen formats cannot say as the description
-// does, so that the files tell clients something else: Outlook's
-// Autodiscover has no word for an encrypted password (CRAM-MD5).
+// does, so that their files tell clients something else: Outlook's
+// Autodiscover and Apple profiles have no word for OAuth2 (they give the
+// next way to log in, or leave the server out), and Autodiscover none for
+// an encrypted password (CRAM-MD5).
 func (p *Plan) Warnings() []*mailprofile.Warning {
-	if !p.has(FormatOutlook) {
-		return nil
-	}
 	var ws []*mailprofile.Warning
+	warn := func(srv mailprofile.Server, field, format string, args ...any) {
+		ws = append(ws, &mailprofile.Warning{Pos: srv.Source.Pos, Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
 	for _, set := range p.sets {
 		for i, srv := range append(slices.Clip(set.Incoming), set.Outgoing...) {
-			if srv.Auth != mailprofile.AuthPasswordEncrypted {
-				continue
-			}
 			field := fmt.Sprintf("servers.%s.incoming[%d].auth", set.Name, i)
 			if i >= len(set.Incoming) {
 				field = fmt.Sprintf("servers.%s.outgoing[%d].auth", set.Name, i-len(set.Incoming))
 			}
-			ws = append(ws, &mailprofile.Warning{Pos: srv.Source.Pos, Field: field,
-				Msg: "password-encrypted (CRAM-MD5): Outlook's Autodiscover cannot say it, so the Outlook files tell the client to send the password as it is (protected by TLS); the client may then fail to log in: set it to an encrypted password by hand"})
+			for _, f := range []struct {
+				format Format
+				name   string
+				auth   func(mailprofile.Server) (mailprofile.Auth, bool)
+			}{
+				{FormatOutlook, "Outlook's Autodiscover", outlook.Auth},
+				{FormatApple, "an Apple profile", apple.Auth},
+			} {
+				if !p.has(f.format) {
+					continue
+				}
+				switch a, ok := f.auth(srv); {
+				case !ok:
+					warn(srv, field, "%s cannot say %s: its files leave this server out", f.name, string(srv.Auth))
+				case a != srv.Auth:
+					warn(srv, field, "%s cannot say %s, the first choice: its files give %s, the next", f.name, string(srv.Auth), string(a))
+				}
+			}
+			if a, ok := outlook.Auth(srv); p.has(FormatOutlook) && ok && a == mailprofile.AuthPasswordEncrypted {
+				warn(srv, field, "password-encrypted (CRAM-MD5): Outlook's Autodiscover cannot say it, so the Outlook files tell the client to send the password as it is (protected by TLS); the client may then fail to log in: set it to an encrypted password by hand")
+			}
 		}
 	}
 	return ws

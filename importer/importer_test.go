@@ -95,16 +95,17 @@ func TestEveryElementNotes(t *testing.T) {
 	assert.Equal(t, "Example & Sons Mail", site.Organization)
 	assert.Equal(t, "Example", set.Label)
 	assert.Equal(t, "imap.example.net", set.Incoming[0].Host, "%EMAILDOMAIN% in a host name is filled in")
-	assert.Equal(t, mailprofile.AuthPasswordEncrypted, set.Incoming[0].Auth)
+	assert.Equal(t, []mailprofile.Auth{mailprofile.AuthPasswordEncrypted, mailprofile.AuthPasswordCleartext}, set.Incoming[0].Auths())
 	assert.Equal(t, 30, set.Incoming[1].POP3.KeepDays)
 	assert.True(t, set.Incoming[1].POP3.Leave())
-	assert.Len(t, set.Outgoing, 2, "the port 25 relay is left out")
-	assert.Equal(t, mailprofile.AuthNone, set.Outgoing[1].Auth)
+	require.Len(t, set.Outgoing, 3, "the port 25 relay of the provider being left is kept")
+	assert.Equal(t, 25, set.Outgoing[1].Port)
+	assert.True(t, set.AllowLegacySubmission)
+	assert.Equal(t, mailprofile.AuthNone, set.Outgoing[2].Auth)
 	joined := strings.Join(notes, "\n")
 	for _, want := range []string{
 		"domain example.org: not imported",
 		"incomingServer[1] (type imap): password: not imported",
-		"incomingServer[1] (type imap): authentication alternatives password-cleartext: not imported",
 		`incomingServer[2] (type pop3): authentication "TLS-client-cert": not imported`,
 		"incomingServer[2] (type pop3): pop3/downloadOnBiff: not imported",
 		"incomingServer[2] (type pop3): pop3/checkInterval: not imported",
@@ -112,7 +113,7 @@ func TestEveryElementNotes(t *testing.T) {
 		"outgoingServer[1] (type smtp): useGlobalPreferredServer true: not imported",
 		"outgoingServer[1] (type smtp): addThisServer: not imported",
 		"outgoingServer[1] (type smtp): restriction: not imported",
-		"outgoingServer[2] (type smtp): not imported (port 25 is for mail between servers",
+		"outgoingServer[2] (type smtp): port 25 with security none is not how mail clients should submit (587 with starttls, 465 with tls): imported with allow_legacy_submission: true",
 		"identity: not imported", "inputField: not imported", "enable: not imported", "documentation: not imported",
 		"webMail: not imported", "oAuth2: not imported", "clientConfigUpdate: not imported",
 	} {

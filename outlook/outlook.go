@@ -83,14 +83,30 @@ func Generate(st *mailprofile.Settings, opts *Options) ([]byte, error) {
 	return doc.WriteToBytes() // Indent ends the document with a newline
 }
 
+// usable keeps the servers that POX can express, each with the first way
+// to log in that it can say: not OAuth2.
 func usable(servers []mailprofile.Server) []mailprofile.Server {
 	var out []mailprofile.Server
 	for _, s := range servers {
-		if s.Auth != mailprofile.AuthOAuth2 {
+		if a, ok := Auth(s); ok {
+			s.Auth, s.AuthAlternatives = a, nil
 			out = append(out, s)
 		}
 	}
 	return out
+}
+
+// Auth is the way to log in to srv that an Autodiscover response says: the
+// first of srv.Auths that it can say. POX has no word for OAuth2, and none
+// for CRAM-MD5 either: password-encrypted is said as a password sent as it
+// is (protected by TLS).
+func Auth(srv mailprofile.Server) (mailprofile.Auth, bool) {
+	for _, a := range srv.Auths() {
+		if a != mailprofile.AuthOAuth2 {
+			return a, true
+		}
+	}
+	return "", false
 }
 
 var protocolTypes = map[mailprofile.Protocol]string{

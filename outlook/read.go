@@ -117,6 +117,7 @@ func readSet(data []byte, setName, address string) (*mailprofile.ServerSet, []st
 			}
 			if srv.Protocol == mailprofile.ProtocolSMTP {
 				set.Outgoing = append(set.Outgoing, srv)
+				set.AllowLegacySubmission = set.AllowLegacySubmission || srv.LegacySubmission()
 			} else {
 				set.Incoming = append(set.Incoming, srv)
 			}
@@ -188,9 +189,8 @@ func readProtocol(el *etree.Element, where, address string) (s mailprofile.Serve
 	if s.Auth != mailprofile.AuthNone {
 		s.Username = loginPattern(text(el, "LoginName"), address, note)
 	}
-	if s.Protocol == mailprofile.ProtocolSMTP && s.Port == 25 {
-		note("not imported (port 25 is for mail between servers; mail clients submit on 587 or 465)")
-		return s, false, notes
+	if s.LegacySubmission() {
+		note("port %d with security %s is not how mail clients should submit (587 with starttls, 465 with tls): imported with allow_legacy_submission: true, for a set that is only moved away from", s.Port, string(s.Security))
 	}
 	for _, c := range el.ChildElements() {
 		switch c.Tag {

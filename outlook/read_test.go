@@ -53,8 +53,12 @@ func TestReadResponse(t *testing.T) {
 				`<Protocol><Type>SMTP</Type><Server>relay.example.net</Server><Port>25</Port><SSL>off</SSL><AuthRequired>on</AuthRequired></Protocol>`),
 			opts:     &outlook.ReadOptions{Address: "taro@example.net"},
 			incoming: []mailprofile.Server{{Protocol: "pop3", Host: "pop.example.net", Port: 110, Security: "starttls", Auth: "password-encrypted", Username: "%EMAILADDRESS%"}},
-			outgoing: []mailprofile.Server{{Protocol: "smtp", Host: "smtp.example.net", Port: 465, Security: "tls", Auth: "none"}},
-			notes:    []string{"SPA on: read as an encrypted password", "TTL: not imported", "Encryption Auto: read as SSL/TLS from the port", "Protocol[3] (EXCH): not imported", "Protocol[4] (SMTP): not imported (port 25"}},
+			outgoing: []mailprofile.Server{
+				{Protocol: "smtp", Host: "smtp.example.net", Port: 465, Security: "tls", Auth: "none"},
+				{Protocol: "smtp", Host: "relay.example.net", Port: 25, Security: "none", Auth: "password-cleartext", Username: "%EMAILADDRESS%"},
+			},
+			notes: []string{"SPA on: read as an encrypted password", "TTL: not imported", "Encryption Auto: read as SSL/TLS from the port", "Protocol[3] (EXCH): not imported",
+				"Protocol[4] (SMTP): port 25 with security none is not how mail clients should submit (587 with starttls, 465 with tls): imported with allow_legacy_submission: true"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

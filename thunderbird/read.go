@@ -3,6 +3,7 @@ package thunderbird
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,6 +61,7 @@ func Read(data []byte, opts *ReadOptions) (*mailprofile.Site, []string, error) {
 	set := &mailprofile.ServerSet{Name: setName}
 	site.Sets = []*mailprofile.ServerSet{set}
 	r.provider(provs[0], site, set)
+	set.AllowLegacySubmission = r.legacy
 	if site.Domain == "" {
 		return nil, r.notes, fmt.Errorf("%w: no domain", ErrNotClientConfig)
 	}
@@ -118,7 +120,10 @@ func (r *reader) provider(prov *etree.Element, site *mailprofile.Site, set *mail
 	}
 }
 
-type reader struct{ notes []string }
+type reader struct {
+	notes  []string
+	legacy bool // an SMTP server submits as only a set moved away from may
+}
 
 func (r *reader) note(format string, args ...any) {
 	r.notes = append(r.notes, fmt.Sprintf(format, args...))
@@ -178,15 +183,19 @@ func (r *reader) server(el *etree.Element, where string, incoming bool) (mailpro
 	if !r.security(securities, where, &s) || !r.auth(auths, where, incoming, &s) {
 		return s, false
 	}
-	if s.Username != "" {
+	switch {
+	case s.Username == "" && s.NeedsLogin():
+		// Thunderbird would log in as the text "undefined".
+		r.note("%s: no username: %%EMAILADDRESS%% is used (the description's default; Thunderbird would use the text \"undefined\")", where)
+	case s.Username != "":
 		if err := mailprofile.CheckUsername(s.Username); err != nil {
 			r.note("%s: username %q %v; %%EMAILADDRESS%% is used instead", where, s.Username, err)
 			s.Username = mailprofile.PlaceholderAddress
 		}
 	}
-	if s.Protocol == mailprofile.ProtocolSMTP && s.Port == 25 {
-		r.note("%s: not imported (port 25 is for mail between servers; mail clients submit on 587 or 465)", where)
-		return s, false
+	if s.LegacySubmission() {
+		r.legacy = true
+		r.note("%s: port %d with security %s is not how mail clients should submit (587 with starttls, 465 with tls): imported with allow_legacy_submission: true, for a set that is only moved away from", where, s.Port, string(s.Security))
 	}
 	return s, true
 }
@@ -240,29 +249,35 @@ func (r *reader) security(values []string, where string, s *mailprofile.Server) 
 	return false
 }
 
-// auth takes the first authentication the model can hold.
+// auth takes every authentication the model can hold, in their order: a
+// client uses the first it can.
 func (r *reader) auth(values []string, where string, incoming bool, s *mailprofile.Server) bool {
-	var rest []string
-	for i, v := range values {
+	var auths []mailprofile.Auth
+	for _, v := range values {
 		a, ok := authsRead[v]
-		if !ok || incoming && a == mailprofile.AuthNone {
+		switch {
+		case !ok || incoming && a == mailprofile.AuthNone:
 			r.note("%s: authentication %q: not imported (no place in the model)", where, v)
-			continue
+		case slices.Contains(auths, a):
+			r.note("%s: authentication %q: not imported (said twice)", where, v)
+		default:
+			auths = append(auths, a)
 		}
-		s.Auth, rest = a, values[i+1:]
-		if len(rest) > 0 {
-			r.note("%s: authentication alternatives %s: not imported (one per server; the first usable is kept)", where, strings.Join(rest, ", "))
-		}
-		break
 	}
-	switch {
-	case s.Auth == "":
+	if len(auths) == 0 {
 		r.note("%s: not imported (no authentication mailprofile knows)", where)
 		return false
-	case s.Auth == mailprofile.AuthOAuth2 && len(rest) > 0:
-		r.note("%s: logs in with OAuth2, which Outlook's Autodiscover and Apple profiles cannot express; to use the provider's %s instead, change auth", where, rest[0])
-	case s.Auth == mailprofile.AuthOAuth2:
-		r.note("%s: logs in with OAuth2 only, which Outlook's Autodiscover and Apple profiles cannot express", where)
+	}
+	s.Auth = auths[0]
+	if len(auths) > 1 {
+		s.AuthAlternatives = auths[1:]
+	}
+	if s.Auth == mailprofile.AuthOAuth2 {
+		if len(auths) > 1 {
+			r.note("%s: logs in with OAuth2 first, which Outlook's Autodiscover and Apple profiles cannot express: their files give %s, the next choice", where, string(auths[1]))
+		} else {
+			r.note("%s: logs in with OAuth2 only, which Outlook's Autodiscover and Apple profiles cannot express", where)
+		}
 	}
 	return true
 }

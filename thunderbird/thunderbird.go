@@ -91,8 +91,10 @@ func server(el *etree.Element, srv mailprofile.Server, password string) {
 	el.CreateElement("hostname").SetText(srv.Host)
 	el.CreateElement("port").SetText(strconv.Itoa(srv.Port))
 	el.CreateElement("socketType").SetText(socketTypes[srv.Security])
-	el.CreateElement("authentication").SetText(authentications[srv.Auth])
-	if srv.Auth == mailprofile.AuthNone {
+	for _, a := range srv.Auths() { // in order: Thunderbird takes the first it can use
+		el.CreateElement("authentication").SetText(authentications[a])
+	}
+	if !srv.NeedsLogin() {
 		return
 	}
 	el.CreateElement("username").SetText(srv.Username)

@@ -44,6 +44,7 @@ var Cases = []string{
 	"../examples/single.yaml",
 	"../testdata/escaping.yaml",
 	"../testdata/phased.yaml",
+	"../testdata/alternatives.yaml",
 }
 
 // Name is the case name of a description path: its file name without
