@@ -35,7 +35,15 @@ func (s *Site) WriteYAML(w io.Writer) error {
 	servers := mapNode()
 	for _, set := range s.Sets {
 		sn := mapNode()
-		addIf(sn, "label", set.Label)
+		if len(set.Labels) > 0 {
+			ln := mapNode()
+			for _, lang := range sortedKeys(set.Labels) {
+				add(ln, lang, str(set.Labels[lang]))
+			}
+			add(sn, "label", ln)
+		} else {
+			addIf(sn, "label", set.Label)
+		}
 		if set.AllowLegacySubmission {
 			add(sn, "allow_legacy_submission", boolean(true))
 		}

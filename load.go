@@ -308,7 +308,12 @@ func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
 	r.mapping(n, path, &set.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "label":
-			set.Label = r.str(v, path)
+			// One label, or one per language: {ja: 新サーバー, en: New server}.
+			if resolve(v).Kind == yaml.MappingNode {
+				set.Labels = r.perSet(v, path, &set.Source, key, false)
+			} else {
+				set.Label = r.str(v, path)
+			}
 		case "allow_legacy_submission":
 			set.AllowLegacySubmission = r.boolean(v, path)
 		case "incoming":

@@ -99,9 +99,15 @@ type ServerSet struct {
 	// e.g. "old" or "new".
 	Name string
 
-	// Label is what people see, e.g. "新サーバー" or "new server". The
-	// zero value means Name.
+	// Label is what people see, e.g. "新サーバー" or "new server", in the
+	// site's language. The zero value means the label of Labels in the
+	// site's language (Validate fills it in), else Name.
 	Label string
+
+	// Labels are the label in each language of the pages, by language
+	// ("ja", "en"), for a description that gives one per language. Nil
+	// means Label in every language.
+	Labels map[string]string
 
 	// Incoming lists IMAP and POP3 servers, most preferred first.
 	Incoming []Server
@@ -299,6 +305,15 @@ func (s *Site) DisplayName() string {
 // UnicodeDomain is Domain in its Unicode (U-label) form, for people.
 func (s *Site) UnicodeDomain() string {
 	return unicodeDomain(s.Domain)
+}
+
+// LabelIn is the label in the language lang: its own in Labels, else
+// DisplayLabel.
+func (set *ServerSet) LabelIn(lang string) string {
+	if l := set.Labels[lang]; l != "" {
+		return l
+	}
+	return set.DisplayLabel()
 }
 
 // DisplayLabel is Label, or Name when there is no label.

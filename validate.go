@@ -76,6 +76,7 @@ func (v *validator) sets() {
 			v.fail(set.Source.Pos, path, "a set with this name is already defined")
 		}
 		seen[set.Name] = true
+		v.labels(set, path)
 		if len(set.Incoming) == 0 {
 			v.fail(set.Source.at("incoming"), joinPath(path, "incoming"), "needs at least one IMAP or POP3 server")
 		}
@@ -91,6 +92,27 @@ func (v *validator) sets() {
 		if m := s.Migration; set.AllowLegacySubmission && m != nil && m.To == set.Name {
 			v.fail(set.Source.at("allow_legacy_submission"), joinPath(path, "allow_legacy_submission"),
 				"is for a set that is only moved away from: the set being moved to must offer submission on 587 (starttls) or 465 (tls)")
+		}
+	}
+}
+
+// labels checks the labels per language and takes Label from them.
+func (v *validator) labels(set *ServerSet, path string) {
+	for _, lang := range sortedKeys(set.Labels) {
+		if lang != "ja" && lang != "en" {
+			v.fail(set.Source.at("label."+lang), joinPath(path, "label"), "%q is not a language of the pages (ja, en)", clipped(lang))
+		}
+	}
+	if set.Label == "" && len(set.Labels) > 0 {
+		lang := v.site.Language
+		if lang == "" {
+			lang = "ja"
+		}
+		set.Label = set.Labels[lang]
+		for _, l := range []string{"ja", "en"} {
+			if set.Label == "" {
+				set.Label = set.Labels[l]
+			}
 		}
 	}
 }

@@ -336,3 +336,49 @@ func TestAuthAlternatives(t *testing.T) {
 	assert.ErrorContains(t, err, "auth: names oauth2 twice")
 	assert.ErrorContains(t, err, "auth: none is only possible for outgoing servers")
 }
+
+// TestLabelsPerLanguage: a set's label may be given per language; the
+// site's language gives Label, and the description writes back the same.
+func TestLabelsPerLanguage(t *testing.T) {
+	const doc = `domain: example.co.jp
+language: en
+servers:
+  new:
+    label: {ja: 新サーバー, en: new server}
+    incoming: [{protocol: imap, host: sv1234.example-host.jp}]
+    outgoing: [{host: sv1234.example-host.jp, port: 587}]
+`
+	site, err := mailprofile.Parse("site.yaml", []byte(doc))
+	require.NoError(t, err)
+	set := site.Set("new")
+	assert.Equal(t, "new server", set.Label, "the site's language")
+	assert.Equal(t, "新サーバー", set.LabelIn("ja"))
+	assert.Equal(t, "new server", set.LabelIn("en"))
+
+	var buf strings.Builder
+	require.NoError(t, site.WriteYAML(&buf))
+	again, err := mailprofile.Parse("again.yaml", []byte(buf.String()))
+	require.NoError(t, err, buf.String())
+	assert.Equal(t, set.Labels, again.Set("new").Labels)
+
+	// One label is every language's.
+	one, err := mailprofile.Parse("site.yaml", []byte(strings.Replace(doc, "{ja: 新サーバー, en: new server}", "新サーバー", 1)))
+	require.NoError(t, err)
+	assert.Equal(t, "新サーバー", one.Set("new").LabelIn("en"))
+
+	_, err = mailprofile.Parse("site.yaml", []byte(strings.Replace(doc, "en: new server", "fr: nouveau", 1)))
+	assert.EqualError(t, err, `site.yaml:5: servers.new.label: "fr" is not a language of the pages (ja, en)`)
+	_, err = mailprofile.Parse("site.yaml", []byte(strings.Replace(doc, "en: new server", "en: [new]", 1)))
+	assert.EqualError(t, err, `site.yaml:5: servers.new.label.en: must be a single value, not a list`)
+}
+
+// TestAdvice: the people who run the new servers learn that Outlook's
+// newer kinds reach them from Microsoft's servers.
+func TestAdvice(t *testing.T) {
+	site, err := mailprofile.Load("examples/migration.yaml")
+	require.NoError(t, err)
+	advice := site.Advice()
+	require.Len(t, advice, 1)
+	assert.Contains(t, advice[0], "connect to sv1234.example-host.jp from Microsoft's servers")
+	assert.NotContains(t, advice[0], "203.0.113.10", "the old servers are not added anywhere")
+}

@@ -2,6 +2,7 @@ package mailprofile
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -68,4 +69,24 @@ func legacyWarnings(ws *warnings, srv Server, path string) {
 		ws.add(srv.Source.at("port"), joinPath(path, "port"),
 			"465 with STARTTLS: clients expect TLS from the first byte there, and some fail to connect; check that sending works in each program")
 	}
+}
+
+// Advice is what the people who run the servers should know about the
+// clients, whatever the description says: new Outlook, Outlook for Mac and
+// Outlook on phones reach the servers of the set people add from
+// Microsoft's servers, not from the person's device. Call it on a
+// validated Site.
+func (s *Site) Advice() []string {
+	set := s.DefaultSet()
+	if set == nil {
+		return nil
+	}
+	var hosts []string
+	for _, srv := range append(slices.Clip(set.Incoming), set.Outgoing...) {
+		if !slices.Contains(hosts, srv.Host) {
+			hosts = append(hosts, srv.Host)
+		}
+	}
+	return []string{fmt.Sprintf("new Outlook, Outlook for Mac and Outlook on phones connect to %s from Microsoft's servers, not from the person's device: an IP allow-list, a country block or a login rate limit there must let Microsoft's servers in, or those people cannot read or send mail",
+		strings.Join(hosts, " and "))}
 }

@@ -55,6 +55,8 @@ func TestExitCodes(t *testing.T) {
 		{"validate ok", []string{"validate", "-c", "../../examples/migration.yaml"}, 0,
 			"../../examples/migration.yaml: example.co.jp, 2 server sets, 3 accounts: OK",
 			"warning: ../../examples/migration.yaml:28: servers.old.incoming[0].host: 203.0.113.10 is an IP address"},
+		{"validate advice", []string{"validate", "-c", "../../examples/migration.yaml"}, 0, "",
+			"advice: example.co.jp: new Outlook, Outlook for Mac and Outlook on phones connect to sv1234.example-host.jp from Microsoft's servers"},
 		{"validate bad", []string{"validate", "-c", bad}, 1, "",
 			bad + ":5: servers.new.outgoing[0].port: 25 is for mail between servers"},
 		{"validate missing", []string{"validate", "-c", "nope.yaml"}, 1, "", "nope.yaml: no such file or directory"},

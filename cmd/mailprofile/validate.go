@@ -41,6 +41,9 @@ surprise people.`,
 		for _, w := range site.Warnings() {
 			fmt.Fprintf(e.stderr, "warning: %v\n", w)
 		}
+		for _, a := range site.Advice() {
+			fmt.Fprintf(e.stderr, "advice: %s: %s\n", site.Domain, a)
+		}
 		fmt.Fprintf(e.stdout, "%s: %s, %s, %s: OK\n", site.Source.File, site.Domain, plural(len(site.Sets), "server set"), plural(n, "account"))
 	}
 	return exitOK
