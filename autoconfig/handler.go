@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -244,6 +245,8 @@ func (h *Handler) lookup(w *recorder, all *sites, raw string) (*site, string, bo
 // write answers with body, of type contentType.
 func write(w http.ResponseWriter, contentType string, body []byte) {
 	w.Header().Set("Content-Type", contentType)
+	// The whole body is at hand: its length, not chunks of it.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
 }
 

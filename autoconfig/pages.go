@@ -60,7 +60,7 @@ func (h *Handler) serveSetupPage(w *recorder, r *http.Request, all *sites) {
 		return
 	}
 	lang := h.lang(r, s.site)
-	buf := bytes.NewBuffer(make([]byte, 0, 32<<10)) // a page is about 20 KB: one allocation
+	buf := bytes.NewBuffer(make([]byte, 0, 32<<10)) // a page is about 25 KB: one allocation
 	err := setup.Page(buf, s.site, acct, &setup.Options{
 		Lang:      lang,
 		Set:       s.set.Name,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -221,6 +222,20 @@ func TestWriteFileLeavesNothingHalfWritten(t *testing.T) {
 	assert.Equal(t, "new", string(got))
 	info, _ := os.Stat(target)
 	assert.Equal(t, fs.FileMode(0o600), info.Mode().Perm())
+
+	// A writer that fails halfway leaves the old file and nothing else.
+	err = export.WriteFileFunc(target, 0o644, func(w io.Writer) error {
+		if _, err := w.Write(bytes.Repeat([]byte("x"), 1<<20)); err != nil {
+			return err
+		}
+		return errors.New("stopped")
+	})
+	assert.EqualError(t, err, "stopped")
+	got, _ = os.ReadFile(target)
+	assert.Equal(t, "new", string(got))
+	entries, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 2, "no temporary file may be left")
 }
 
 func TestSafeName(t *testing.T) {

@@ -1,8 +1,10 @@
 package export
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -133,7 +135,16 @@ var errStopped = errors.New("export: stopped after a write failed")
 // WriteFile writes data to name through a temporary file in the same folder
 // and a rename, so that name is never seen half-written. The temporary file
 // is removed if anything fails.
-func WriteFile(name string, data []byte, mode os.FileMode) (err error) {
+func WriteFile(name string, data []byte, mode os.FileMode) error {
+	return WriteFileFunc(name, mode, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFileFunc is WriteFile for what write writes, as it writes it: a
+// document too large to hold in memory. When write fails, nothing is left.
+func WriteFileFunc(name string, mode os.FileMode, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(name), ".mailprofile-*.tmp")
 	if err != nil {
 		return err
@@ -147,7 +158,11 @@ func WriteFile(name string, data []byte, mode os.FileMode) (err error) {
 	if err := tmp.Chmod(mode); err != nil {
 		return err
 	}
-	if _, err := tmp.Write(data); err != nil {
+	w := bufio.NewWriter(tmp)
+	if err := write(w); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
 		return err
 	}
 	if err := tmp.Close(); err != nil {

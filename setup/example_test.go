@@ -30,8 +30,9 @@ func ExamplePage() {
 	// Output:
 	// What is happening
 	// iPhone, iPad and Mac
+	// Thunderbird (Android/iOS)
 	// Any other mail program
-	// Thunderbird
+	// Thunderbird (computer)
 	// Outlook
 	// Your current account
 	// After the move

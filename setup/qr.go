@@ -2,6 +2,7 @@ package setup
 
 import (
 	"errors"
+	"html/template"
 	"strconv"
 	"sync"
 
@@ -39,11 +40,16 @@ func encodeQR(text string) (*coding.Code, error) {
 const quietZone = 4
 
 // qrCode is a QR code as page.html draws it in SVG: one path of the dark
-// modules, each run of them in a row a rectangle, inside the standard quiet
-// zone; sharp at any size and in print.
+// modules, each run of them in a row a line one module thick, inside the
+// standard quiet zone; sharp at any size and in print.
 type qrCode struct {
-	Size int    // modules on a side, the quiet zone included
-	Path string // the path data: digits, spaces and M, h, v, z
+	Size int // modules on a side, the quiet zone included
+
+	// D is the path's d attribute: "M x y h run" for every run, drawn half
+	// a module down. Its data is made here of digits, spaces and the
+	// letters M and h only, so it needs no escaping; a page has some
+	// thousands of them.
+	D template.HTMLAttr
 }
 
 func newQRCode(text string) (*qrCode, error) {
@@ -51,7 +57,10 @@ func newQRCode(text string) (*qrCode, error) {
 	if err != nil {
 		return nil, err
 	}
-	var path []byte
+	// About a quarter of the modules start a run, and a run takes some
+	// nine bytes ("M12 34h2").
+	path := make([]byte, 0, 3*code.Size*code.Size)
+	path = append(path, `d="`...)
 	for y := 0; y < code.Size; y++ {
 		for x := 0; x < code.Size; x++ {
 			if !code.Black(x, y) {
@@ -67,11 +76,9 @@ func newQRCode(text string) (*qrCode, error) {
 			path = strconv.AppendInt(path, int64(y+quietZone), 10)
 			path = append(path, 'h')
 			path = strconv.AppendInt(path, int64(run), 10)
-			path = append(path, "v1h-"...)
-			path = strconv.AppendInt(path, int64(run), 10)
-			path = append(path, 'z')
 			x += run - 1
 		}
 	}
-	return &qrCode{Size: code.Size + 2*quietZone, Path: string(path)}, nil
+	path = append(path, '"')
+	return &qrCode{Size: code.Size + 2*quietZone, D: template.HTMLAttr(path)}, nil
 }

@@ -1,17 +1,21 @@
 // Package setup writes what people read to add the new account: a page per
 // person, in Japanese or English, with an "Install profile" button and a QR
-// code for iPhone, iPad and Mac, the steps for Thunderbird and Outlook, a
-// table of every value for any other program, how to keep the current
-// account working during the move, and how to remove it afterwards.
+// code for iPhone, iPad and Mac, a QR code for Thunderbird on Android and
+// iOS, the steps for Thunderbird and each kind of Outlook, a table of every
+// value for any other program, how to keep the current account working
+// during the move, and what to remove afterwards.
 //
 // Every value comes from the same mailprofile.Settings the generators use,
 // so a page never disagrees with the files. Pages are self-contained HTML
-// (styles inline, QR code as SVG), fit a phone screen and print on one A4
-// page. Package autoconfig serves them; mailprofile sheet writes them.
+// (styles inline, QR codes as SVG), fit a phone screen and print on one A4
+// page; a printed page (Options.Printed) reads as printed text. Package
+// autoconfig serves them; mailprofile sheet writes them, one file per
+// person (WriteSheets) or everyone in one document (WriteCombined).
 package setup
 
 import (
 	"embed"
+	"errors"
 	"html/template"
 	"io"
 	"net/url"
@@ -20,6 +24,7 @@ import (
 	"time"
 
 	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/thunderbirdmobile"
 )
 
 //go:embed templates
@@ -33,7 +38,7 @@ var languages = []string{"ja", "en"}
 // templates holds the pages of each language: the same page.html, ask.html
 // and index.html, with the language's texts.
 var templates = func() map[string]*template.Template {
-	base := template.Must(template.New("").ParseFS(files, "templates/page.html", "templates/ask.html", "templates/index.html", "templates/style.css"))
+	base := template.Must(template.New("").ParseFS(files, "templates/page.html", "templates/ask.html", "templates/index.html", "templates/combined.html", "templates/style.css"))
 	out := make(map[string]*template.Template)
 	for _, lang := range languages {
 		out[lang] = template.Must(template.Must(base.Clone()).ParseFS(files, "templates/"+lang+".html"))
@@ -63,6 +68,11 @@ type Options struct {
 	// Mistyped is what a person entered that is not an email address: Ask
 	// says so and offers it again to mend. The zero value asks afresh.
 	Mistyped string
+
+	// Printed makes the page read as printed text: no buttons or links to
+	// follow, no "tap", nothing said to be below or above. Sheets are
+	// printed; the zero value is a page on a screen.
+	Printed bool
 }
 
 func (o *Options) lang(site *mailprofile.Site) string {
@@ -130,10 +140,13 @@ func Ask(w io.Writer, action string, opts *Options) error {
 	})
 }
 
-// view is what page.html shows; the texts of its language say it.
+// view is what page.html shows of one person; the texts of its language
+// say it.
 type view struct {
 	Lang      string
 	SwitchURL string
+	Printed   bool
+	ID        string // what makes the element ids of this person's sheet unique in a combined print
 	Org       string
 	Address   string // Unicode form, for people
 	Who       string // the name, or else the address
@@ -145,11 +158,13 @@ type view struct {
 
 	ProfileURL     string
 	ThunderbirdURL string
-	QR             *qrCode
+	QR             *qrCode // the profile's URL
+	MobileQR       *qrCode // the account, for Thunderbird on phones; nil when it does not fit
+	MobileName     string  // the account's name there
 }
 
 type setView struct {
-	Label    string
+	Label    string // in the page's language
 	In, Out  serverView
 	Incoming []serverView // every incoming server, for the table
 	Outgoing []serverView
@@ -162,16 +177,17 @@ type serverView struct {
 }
 
 func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*view, error) {
+	lang := opts.lang(site)
 	p, err := site.Settings(opts.Set, a)
 	if err != nil {
 		return nil, err
 	}
 	v := &view{
-		Lang: opts.lang(site), SwitchURL: opts.SwitchURL,
+		Lang: lang, SwitchURL: opts.SwitchURL, Printed: opts.Printed,
 		Org:     site.DisplayName(),
 		Address: mailprofile.UnicodeAddress(a.Address),
 		Domain:  site.Domain,
-		New:     newSetView(p),
+		New:     newSetView(p, lang),
 	}
 	v.Who = v.Address
 	if a.Name != "" {
@@ -187,7 +203,22 @@ func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*vi
 			if err != nil {
 				return nil, err
 			}
-			v.Old = newSetView(old)
+			v.Old = newSetView(old, lang)
+		}
+	}
+	// The account for Thunderbird on phones: named apart from the current
+	// one, which the app lets stay beside it. Settings too long for a code
+	// that scans on paper are entered by hand from the table.
+	v.MobileName = v.Address + " — " + v.New.Label
+	payload, err := thunderbirdmobile.Generate(p, &thunderbirdmobile.Options{AccountName: v.MobileName})
+	var unsupported *mailprofile.UnsupportedError
+	switch {
+	case errors.As(err, &unsupported):
+	case err != nil:
+		return nil, err
+	default:
+		if v.MobileQR, err = newQRCode(string(payload)); err != nil {
+			return nil, err
 		}
 	}
 	base := opts.BaseURL
@@ -204,8 +235,8 @@ func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*vi
 	return v, nil
 }
 
-func newSetView(p *mailprofile.Settings) *setView {
-	sv := &setView{Label: p.Set.DisplayLabel()}
+func newSetView(p *mailprofile.Settings, lang string) *setView {
+	sv := &setView{Label: p.Set.LabelIn(lang)}
 	for _, s := range p.Incoming {
 		sv.Incoming = append(sv.Incoming, newServerView(s))
 	}

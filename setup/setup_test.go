@@ -65,7 +65,7 @@ func TestValuesFromTheModel(t *testing.T) {
 		has(t, page, `<td class="value">`+s.Username+`</td>`)
 	}
 	has(t, page, `<html lang="en">`)
-	has(t, page, "Keep your current account (旧サーバー) until 2026-12-19")
+	has(t, page, "Keep your current account (old server) until 2026-12-19")
 	has(t, page, "203.0.113.10 is an IP address")
 	hasNot(t, page, "id=\"qr\"")
 	has(t, page, "Ask for the profile file")
@@ -102,4 +102,22 @@ func TestNoMigration(t *testing.T) {
 	hasNot(t, page, "Your current account")
 	has(t, page, `href="https://x.example/apple/hello@xn--r8jz45g.jp.mobileconfig"`)
 	assert.True(t, strings.Contains(page, `<svg class="qr"`))
+}
+
+// TestMobileCodeTooLong: settings too long for a Thunderbird code that
+// scans on paper leave the code out and point to the values instead.
+func TestMobileCodeTooLong(t *testing.T) {
+	site := load(t, "../examples/migration.yaml")
+	a := &mailprofile.Account{Address: "sato@example.co.jp", Name: strings.Repeat("佐藤", 100)}
+	var buf bytes.Buffer
+	require.NoError(t, setup.Page(&buf, site, a, &setup.Options{Lang: "en"}))
+	hasNot(t, buf.String(), `id="mobileqr"`)
+	has(t, buf.String(), "These settings do not fit in a QR code: enter the values under “Any other mail program” by hand.")
+	has(t, buf.String(), `id="qr"`)
+
+	a.Name = "佐藤"
+	buf.Reset()
+	require.NoError(t, setup.Page(&buf, site, a, &setup.Options{Lang: "ja"}))
+	has(t, buf.String(), `id="mobileqr"`)
+	has(t, buf.String(), "アカウント「sato@example.co.jp — 新サーバー」が追加されます。")
 }
