@@ -227,3 +227,22 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestPlan: the dated steps, and the calendar file beside them.
+func TestPlan(t *testing.T) {
+	ics := filepath.Join(t.TempDir(), "move.ics")
+	code, stdout, stderr := runCLI(t, "plan", "-c", "../../examples/migration.yaml", "--lang", "en", "--ics", ics)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, 5, strings.Count(stdout, "\n"))
+	assert.True(t, strings.HasPrefix(stdout, "2026-12-03  Lower the MX record's TTL"), stdout)
+	assert.Equal(t, "wrote 5 events to "+ics+"\n", stderr)
+	data, err := os.ReadFile(ics)
+	require.NoError(t, err)
+	assert.Equal(t, 5, strings.Count(string(data), "BEGIN:VEVENT\r\n"))
+
+	code, _, stderr = runCLI(t, "plan", "-c", "../../examples/single.yaml")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "mailprofile plan: the description has no migration: there is no move to plan\n", stderr)
+	code, _, _ = runCLI(t, "plan", "-c", "../../examples/migration.yaml", "--lang", "fr")
+	assert.Equal(t, 2, code)
+}

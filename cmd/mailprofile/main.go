@@ -75,6 +75,7 @@ func init() {
 		{"serve", "answer Thunderbird, Outlook and Apple lookups over HTTP", runServe},
 		{"check", "connect to every server and check TLS, certificates and logins", runCheck},
 		{"dns", "print the DNS records that let clients find the settings", runDNS},
+		{"plan", "print the dated steps of the move, and write them as a calendar file", runPlan},
 		{"import", "start a description from a provider's autoconfig or Autodiscover", runImport},
 		{"help", "show the flags of a command: mailprofile help gen", runHelp},
 		{"version", "print the version", runVersion},
