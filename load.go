@@ -47,36 +47,67 @@ func Parse(name string, data []byte) (*Site, error) {
 // Load, and no two may describe the same domain. Every problem of every
 // file comes back at once.
 func LoadAll(path string) ([]*Site, error) {
-	files, err := descriptionFiles(path)
+	sites, failed, err := LoadFiles(path)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		sites []*Site
-		errs  ErrorList
-		first = make(map[string]*Site)
-	)
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			errs = append(errs, &Error{Pos: Pos{File: f}, Msg: readError(err)})
-			continue
-		}
-		found, err := parseAll(f, data)
-		errs = append(errs, Errors(err)...)
-		for _, s := range found {
-			if prev, ok := first[s.Domain]; ok {
-				errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
-				continue
-			}
-			first[s.Domain] = s
-			sites = append(sites, s)
-		}
+	var errs ErrorList
+	for _, f := range failed {
+		errs = append(errs, Errors(f.Err)...)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return sites, nil
+}
+
+// FileError is a description file left out, and why: its errors, each with
+// its file and line.
+type FileError struct {
+	File string
+	Err  error
+}
+
+// LoadFiles reads path as LoadAll does, one file at a time: a file that
+// cannot be read or has any error is left out and returned with its
+// errors, and the sites of every other file are returned, so one broken
+// description does not stop the rest. A domain described again in a later
+// file (in name order) is an error of that file, naming the first. The
+// error is for path itself: a folder that cannot be read or holds no
+// description.
+func LoadFiles(path string) ([]*Site, []FileError, error) {
+	files, err := descriptionFiles(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var (
+		sites  []*Site
+		failed []FileError
+		first  = make(map[string]*Site)
+	)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			failed = append(failed, FileError{f, ErrorList{{Pos: Pos{File: f}, Msg: readError(err)}}})
+			continue
+		}
+		found, err := parseAll(f, data)
+		errs := ErrorList(Errors(err))
+		for _, s := range found {
+			if prev, ok := first[s.Domain]; ok {
+				errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
+			}
+		}
+		if err := errs.Err(); err != nil {
+			failed = append(failed, FileError{f, err})
+			continue
+		}
+		for _, s := range found {
+			first[s.Domain] = s
+		}
+		sites = append(sites, found...)
+	}
+	return sites, failed, nil
 }
 
 // ParseAll reads every site of a description in data, YAML documents

@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/net/netutil"
 
-	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/autoconfig"
 )
 
@@ -32,9 +31,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 Autodiscover, Apple profiles) for every domain in FILE (YAML documents
 separated by ---) or in the .yaml files of DIR.
 
-SIGHUP reads the descriptions again; if they are invalid the error is logged
-and the old ones keep serving. SIGTERM and SIGINT stop taking connections,
-finish the requests in flight (up to 10s) and exit.`,
+A description file with errors is logged and left out, and every other is
+served; SIGHUP reads them again, and a file that has gone bad keeps serving
+its last good version. /readyz, for requests from this machine only, says
+which files are left out, since when and why (503), or that all are served.
+SIGTERM and SIGINT stop taking connections, finish the requests in flight
+(up to 10s) and exit.`,
 		e)
 	config := f.String("c", "", "the description `file` or folder")
 	addr := f.String("addr", ":8080", "the `address` to listen on")
@@ -76,9 +78,13 @@ finish the requests in flight (up to 10s) and exit.`,
 	}
 	log := slog.New(handler)
 
-	sites, err := mailprofile.LoadAll(*config)
+	cat := newCatalog(*config)
+	sites, err := cat.load(log, time.Now())
+	if err == nil && len(sites) == 0 {
+		err = errors.New("no description can be served")
+	}
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
 		return exitFailure
 	}
 	h, err := autoconfig.New(sites, &autoconfig.Options{
@@ -96,16 +102,23 @@ finish the requests in flight (up to 10s) and exit.`,
 	}
 	limit := maxConns()
 	ln = netutil.LimitListener(ln, limit)
-	srv := autoconfig.NewServer(*addr, h, nil)
+	root := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/readyz" {
+			cat.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+	srv := autoconfig.NewServer(*addr, root, nil)
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
-	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "domains", len(sites), "max_conns", limit)
+	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "domains", len(sites), "names", domainNames(sites, 10), "max_conns", limit)
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go func() {
 		for range hup {
-			reload(h, *config, log)
+			reload(h, cat, log)
 		}
 	}()
 
@@ -137,10 +150,14 @@ finish the requests in flight (up to 10s) and exit.`,
 	return exitOK
 }
 
-// reload reads the descriptions again and swaps them in, or keeps the old
-// ones when the new ones are wrong.
-func reload(h *autoconfig.Handler, config string, log *slog.Logger) {
-	sites, err := mailprofile.LoadAll(config)
+// reload reads the descriptions again and swaps them in. A file that has
+// gone bad keeps its last good version; when nothing at all can be served,
+// the previous descriptions keep serving.
+func reload(h *autoconfig.Handler, cat *catalog, log *slog.Logger) {
+	sites, err := cat.load(log, time.Now())
+	if err == nil && len(sites) == 0 {
+		err = errors.New("no description can be served")
+	}
 	if err == nil {
 		err = h.SetSites(sites)
 	}
@@ -148,5 +165,5 @@ func reload(h *autoconfig.Handler, config string, log *slog.Logger) {
 		log.Error("reload refused; still serving the previous descriptions", "err", err)
 		return
 	}
-	log.Info("reloaded", "domains", len(sites))
+	log.Info("reloaded", "domains", len(sites), "names", domainNames(sites, 10))
 }

@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,12 +186,12 @@ func TestServeReloadAndStop(t *testing.T) {
 		})
 	}
 
-	// An invalid description is refused and the old one keeps serving; so
-	// is one that describes no domain at all.
+	// An invalid description is left out and its last good version keeps
+	// serving; so is one that describes no domain at all.
 	for i, bad := range []string{"domain: example.co.jp\nservers: {}\n", "# everything commented out\n"} {
 		require.NoError(t, os.WriteFile(desc, []byte(bad), 0o644))
 		require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
-		p.waitForCount(t, "reload refused; still serving the previous descriptions", i+1)
+		p.waitForCount(t, "msg=\"description left out\" file="+desc+" kept_last_good=true", i+1)
 		_, body = p.get(t, tbPath)
 		assert.Contains(t, body, "sv1234.example-host.jp")
 	}
@@ -199,7 +200,7 @@ func TestServeReloadAndStop(t *testing.T) {
 	moved := strings.ReplaceAll(string(original), "sv1234.example-host.jp", "sv5678.example-host.jp")
 	require.NoError(t, os.WriteFile(desc, []byte(moved), 0o644))
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
-	p.waitFor(t, regexp.MustCompile(`msg=reloaded domains=1`))
+	p.waitForCount(t, "msg=reloaded domains=1 ", 3) // the two above kept the last good version
 	_, body = p.get(t, tbPath)
 	assert.Contains(t, body, "sv5678.example-host.jp")
 
@@ -316,4 +317,77 @@ func writeCert(t *testing.T, certFile, keyFile string) *x509.CertPool {
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	return pool
+}
+
+// TestServeFolderIsolation: in a folder of descriptions, a broken file is
+// left out and the others are served; a file that breaks later keeps its
+// last good version; a domain described twice is an error of the later
+// file naming the first; /readyz says which files are left out.
+func TestServeFolderIsolation(t *testing.T) {
+	dir := t.TempDir()
+	put := func(name, content string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+	}
+	broken := strings.Replace(desc("example.net"), "a@example.net", "broken", 1)
+	put("a.yaml", desc("example.co.jp"))
+	put("b.YAML", broken)
+	put("c.yml", desc("example.org"))
+	put("notes.txt", "not a description")
+	p := start(t, "-c", dir)
+	p.waitFor(t, regexp.MustCompile(`msg=listening .*domains=2 names=example.co.jp,example.org`))
+	assert.Contains(t, p.logText(), `msg="description left out" file=`+filepath.Join(dir, "b.YAML")+` kept_last_good=false`)
+
+	tb := func(domain string) int {
+		status, _ := p.get(t, "/mail/config-v1.1.xml?emailaddress=a%40"+domain)
+		return status
+	}
+	assert.Equal(t, 200, tb("example.co.jp"))
+	assert.Equal(t, 200, tb("example.org"))
+	assert.Equal(t, 404, tb("example.net"), "the broken file's domain is not served")
+	status, body := p.get(t, "/readyz")
+	assert.Equal(t, 503, status)
+	assert.Contains(t, body, filepath.Join(dir, "b.YAML")+": left out since ")
+	assert.Contains(t, body, `accounts[0].address: "broken" is not an email address`)
+
+	// b mended, a broken: a keeps its last good version.
+	put("b.YAML", desc("example.net"))
+	put("a.yaml", "domain: example.co.jp\nservers: {}\n")
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+	p.waitFor(t, regexp.MustCompile(`msg=reloaded domains=3 `))
+	assert.Contains(t, p.logText(), `msg="description left out" file=`+filepath.Join(dir, "a.yaml")+` kept_last_good=true`)
+	for _, d := range []string{"example.co.jp", "example.net", "example.org"} {
+		assert.Equal(t, 200, tb(d), d)
+	}
+	_, body = p.get(t, "/readyz")
+	assert.Contains(t, body, filepath.Join(dir, "a.yaml")+": left out since ")
+	assert.NotContains(t, body, "b.YAML")
+
+	// A domain described twice: the later file is left out, naming the first.
+	put("a.yaml", desc("example.co.jp"))
+	put("d.yaml", desc("example.org"))
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+	p.waitForCount(t, "msg=reloaded domains=3 ", 2)
+	status, body = p.get(t, "/readyz")
+	assert.Equal(t, 503, status)
+	assert.Contains(t, body, filepath.Join(dir, "d.yaml")+":1: domain: example.org is also described at "+filepath.Join(dir, "c.yml")+":1")
+
+	put("d.yaml", desc("example.com"))
+	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
+	p.waitFor(t, regexp.MustCompile(`msg=reloaded domains=4 `))
+	status, body = p.get(t, "/readyz")
+	assert.Equal(t, 200, status)
+	assert.Equal(t, "ready: every description is served\n", body)
+}
+
+// TestReadyzOnlyForThisMachine: /readyz names files and errors, so only a
+// request from loopback gets it.
+func TestReadyzOnlyForThisMachine(t *testing.T) {
+	cat := newCatalog(write(t, "site.yaml", desc("example.co.jp")))
+	for addr, want := range map[string]int{"203.0.113.5:40000": 404, "[2001:db8::1]:40000": 404, "127.0.0.1:40000": 200, "[::1]:40000": 200} {
+		r := httptest.NewRequest("GET", "/readyz", nil)
+		r.RemoteAddr = addr
+		w := httptest.NewRecorder()
+		cat.ServeHTTP(w, r)
+		assert.Equal(t, want, w.Code, addr)
+	}
 }
