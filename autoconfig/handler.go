@@ -224,6 +224,26 @@ func allow(w http.ResponseWriter, r *http.Request, methods ...string) bool {
 	return false
 }
 
+// personal finds the settings of the address raw for a format the set may
+// not be expressible in (refused, from New: then 404), answering 400, 404
+// or 500 itself when it cannot.
+func (h *Handler) personal(w *recorder, all *sites, raw string, refused func(*site) error) (*site, string, *mailprofile.Settings, bool) {
+	s, addr, ok := h.lookup(w, all, raw)
+	if !ok {
+		return nil, "", nil, false
+	}
+	if refused(s) != nil {
+		notFound(w)
+		return nil, "", nil, false
+	}
+	st, err := s.settings(addr)
+	if err != nil {
+		internalError(w)
+		return nil, "", nil, false
+	}
+	return s, addr, st, true
+}
+
 // lookup parses an address and finds its site, answering 400 or 404 when
 // it cannot.
 func (h *Handler) lookup(w *recorder, all *sites, raw string) (*site, string, bool) {

@@ -22,17 +22,8 @@ func (h *Handler) serveMobileconfig(w *recorder, r *http.Request, all *sites) {
 		badRequest(w, "no email address")
 		return
 	}
-	s, addr, ok := h.lookup(w, all, raw)
+	s, addr, st, ok := h.personal(w, all, raw, func(s *site) error { return s.noApple })
 	if !ok {
-		return
-	}
-	if s.noApple != nil {
-		notFound(w)
-		return
-	}
-	st, err := s.settings(addr)
-	if err != nil {
-		internalError(w)
 		return
 	}
 	body, err := apple.Generate([]*mailprofile.Settings{st}, &apple.Options{Signer: h.opts.AppleSigner, RootCA: h.opts.AppleRootCA})

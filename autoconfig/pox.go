@@ -49,17 +49,8 @@ func (h *Handler) servePOX(w *recorder, r *http.Request, all *sites) {
 		h.poxError(w, http.StatusOK, outlook.ErrorAddressNotFound)
 		return
 	}
-	s, addr, ok := h.lookup(w, all, req.EMailAddress)
+	_, _, st, ok := h.personal(w, all, req.EMailAddress, func(s *site) error { return s.noOutlook })
 	if !ok {
-		return
-	}
-	if s.noOutlook != nil {
-		notFound(w)
-		return
-	}
-	st, err := s.settings(addr)
-	if err != nil {
-		internalError(w)
 		return
 	}
 	body, err := outlook.Generate(st, nil)
