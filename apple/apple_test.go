@@ -255,12 +255,7 @@ func (r *recorder) Errorf(format string, args ...any) { r.TB.Errorf(format, args
 // TestRefusesIncomplete: Settings that Validate did not complete are an
 // error, not a profile with port 0.
 func TestRefusesIncomplete(t *testing.T) {
-	site := &mailprofile.Site{Domain: "example.com"}
-	set := &mailprofile.ServerSet{Name: "main"}
-	st := &mailprofile.Settings{Site: site, Set: set, Account: &mailprofile.Account{Address: "a@example.com"},
-		Incoming: []mailprofile.Server{{Protocol: mailprofile.ProtocolIMAP, Host: "imap.example.com"}},
-		Outgoing: []mailprofile.Server{{Protocol: mailprofile.ProtocolSMTP, Host: "smtp.example.com"}},
-	}
+	st := sitetest.Unvalidated()
 	_, err := apple.Generate([]*mailprofile.Settings{st}, nil)
 	assert.ErrorContains(t, err, "call Site.Validate first")
 }

@@ -189,12 +189,7 @@ servers:
 // TestRefusesIncomplete: Settings that Validate did not complete are an
 // error, not a file with port 0.
 func TestRefusesIncomplete(t *testing.T) {
-	site := &mailprofile.Site{Domain: "example.com"}
-	set := &mailprofile.ServerSet{Name: "main"}
-	st := &mailprofile.Settings{Site: site, Set: set,
-		Incoming: []mailprofile.Server{{Protocol: mailprofile.ProtocolIMAP, Host: "imap.example.com"}},
-		Outgoing: []mailprofile.Server{{Protocol: mailprofile.ProtocolSMTP, Host: "smtp.example.com"}},
-	}
+	st := sitetest.Unvalidated()
 	_, err := thunderbird.Generate(st, nil)
 	assert.ErrorContains(t, err, "call Site.Validate first")
 }

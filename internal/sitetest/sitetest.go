@@ -1,4 +1,5 @@
 // Package sitetest reaches the accounts of a loaded description in tests,
+// and makes the Settings the generators must refuse,
 // failing the test when they cannot be read.
 package sitetest
 
@@ -31,4 +32,16 @@ func All(t testing.TB, site *mailprofile.Site) []*mailprofile.Account {
 		t.Fatal(err)
 	}
 	return all
+}
+
+// Unvalidated is Settings built in code that Validate never completed (no
+// ports, no security): what every generator must refuse.
+func Unvalidated() *mailprofile.Settings {
+	return &mailprofile.Settings{
+		Site:     &mailprofile.Site{Domain: "example.com"},
+		Set:      &mailprofile.ServerSet{Name: "main"},
+		Account:  &mailprofile.Account{Address: "a@example.com"},
+		Incoming: []mailprofile.Server{{Protocol: mailprofile.ProtocolIMAP, Host: "imap.example.com"}},
+		Outgoing: []mailprofile.Server{{Protocol: mailprofile.ProtocolSMTP, Host: "smtp.example.com"}},
+	}
 }
