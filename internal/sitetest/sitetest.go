@@ -1,6 +1,6 @@
 // Package sitetest reaches the accounts of a loaded description in tests,
-// and makes the Settings the generators must refuse,
-// failing the test when they cannot be read.
+// failing the test when they cannot be read, and makes the Settings that
+// the generators must refuse.
 package sitetest
 
 import (
