@@ -49,6 +49,9 @@ func (s *Site) WriteYAML(w io.Writer) error {
 		}
 		add(sn, "incoming", serverList(set.Incoming, true))
 		add(sn, "outgoing", serverList(set.Outgoing, false))
+		if len(set.Receives) > 0 {
+			add(sn, "receives", strList(set.Receives))
+		}
 		add(servers, set.Name, sn)
 	}
 	add(root, "servers", servers)
@@ -84,7 +87,14 @@ func migrationNode(m *Migration) *yaml.Node {
 	n := mapNode()
 	add(n, "from", str(m.From))
 	add(n, "to", str(m.To))
-	if !m.SwitchDate.IsZero() {
+	switch {
+	case m.SwitchHasTime:
+		layout := momentLayouts[0]
+		if m.SwitchDate.Second() != 0 || m.SwitchDate.Nanosecond() != 0 {
+			layout = time.RFC3339Nano
+		}
+		add(n, "switch_date", str(m.SwitchDate.Format(layout)))
+	case !m.SwitchDate.IsZero():
 		add(n, "switch_date", date(m.SwitchDate))
 	}
 	if !m.OverlapEnd.IsZero() {

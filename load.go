@@ -323,7 +323,7 @@ func (r *reader) migration(n *yaml.Node, path string) *Migration {
 		case "to":
 			m.To = r.str(v, path)
 		case "switch_date":
-			m.SwitchDate = r.date(v, path)
+			m.SwitchDate, m.SwitchHasTime = r.moment(v, path)
 		case "overlap_until":
 			m.OverlapEnd = r.date(v, path)
 		default:
@@ -355,6 +355,8 @@ func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
 			r.sequence(v, path, func(i int, v *yaml.Node, path string) {
 				set.Outgoing = append(set.Outgoing, r.server(v, path, ProtocolSMTP))
 			})
+		case "receives":
+			set.Receives = r.list(v, path)
 		default:
 			return false
 		}
@@ -571,6 +573,33 @@ func (r *reader) date(n *yaml.Node, path string) time.Time {
 		r.errorf(n, path, "%q is not a date (write it as 2026-12-31)", clipped(s))
 	}
 	return t
+}
+
+// momentLayouts are the ways to write a moment: with the minutes or the
+// seconds, and always with the zone, so that nobody's clock is guessed.
+var momentLayouts = []string{"2006-01-02T15:04Z07:00", time.RFC3339, "2006-01-02 15:04Z07:00", "2006-01-02 15:04:05Z07:00"}
+
+// moment reads a day (2026-12-05) or a moment (2026-12-05T18:00+09:00),
+// and reports which it was.
+func (r *reader) moment(n *yaml.Node, path string) (time.Time, bool) {
+	s := strings.TrimSpace(r.str(n, path))
+	if s == "" {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, false
+	}
+	for _, layout := range momentLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	if len(s) > 10 && !strings.ContainsAny(s[10:], "Z+-") {
+		r.errorf(n, path, "%q has no time zone (write it as 2026-12-05T18:00+09:00, or the day alone)", clipped(s))
+	} else {
+		r.errorf(n, path, "%q is not a date or a time (write it as 2026-12-05, or 2026-12-05T18:00+09:00)", clipped(s))
+	}
+	return time.Time{}, false
 }
 
 // resolve follows YAML aliases (*name) to the node they stand for.

@@ -86,9 +86,14 @@ type Migration struct {
 
 	// SwitchDate is the day DNS changes to the new server, and OverlapEnd
 	// the day the old account may go. Both are optional (zero), dates in
-	// UTC at midnight.
+	// UTC at midnight; SwitchDate may instead be a moment, in the zone it
+	// was given in, when SwitchHasTime says so.
 	SwitchDate time.Time
 	OverlapEnd time.Time
+
+	// SwitchHasTime reports that SwitchDate is a moment (such as
+	// 2026-12-05T18:00+09:00), not just a day.
+	SwitchHasTime bool
 
 	Source Source
 }
@@ -114,6 +119,13 @@ type ServerSet struct {
 
 	// Outgoing lists SMTP submission servers, most preferred first.
 	Outgoing []Server
+
+	// Receives are the hosts that receive the domain's mail from the
+	// internet for this set, host names in ASCII form or IP addresses:
+	// what its MX record points to, e.g. mx1.example-host.jp. mailprofile
+	// status compares DNS answers with them. Nil means the hosts of
+	// Incoming.
+	Receives []string
 
 	// AllowLegacySubmission lets a set that is only moved away from keep
 	// the ways of sending that mail clients should no longer be given:

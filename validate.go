@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Validate checks the description and fills in what it leaves to defaults:
@@ -88,6 +89,14 @@ func (v *validator) sets() {
 		}
 		for i := range set.Outgoing {
 			v.server(&set.Outgoing[i], fmt.Sprintf("%s.outgoing[%d]", path, i), false, set.AllowLegacySubmission)
+		}
+		for i, h := range set.Receives {
+			n, err := normalizeHost(h)
+			if err != nil {
+				v.fail(set.Source.at("receives"), fmt.Sprintf("%s.receives[%d]", path, i), "%v", err)
+				continue
+			}
+			set.Receives[i] = n
 		}
 		if m := s.Migration; set.AllowLegacySubmission && m != nil && m.To == set.Name {
 			v.fail(set.Source.at("allow_legacy_submission"), joinPath(path, "allow_legacy_submission"),
@@ -338,7 +347,10 @@ func (v *validator) migration() {
 	if from && to && m.From == m.To {
 		v.fail(m.Source.at("to"), joinPath(path, "to"), "is the same set as from")
 	}
-	if !m.SwitchDate.IsZero() && !m.OverlapEnd.IsZero() && m.OverlapEnd.Before(m.SwitchDate) {
+	// The overlap ends on a day: compare it with the day of the switch, in
+	// the zone the switch was given in.
+	switchDay, _ := time.Parse(time.DateOnly, m.SwitchDate.Format(time.DateOnly))
+	if !m.SwitchDate.IsZero() && !m.OverlapEnd.IsZero() && m.OverlapEnd.Before(switchDay) {
 		v.fail(m.Source.at("overlap_until"), joinPath(path, "overlap_until"), "%s is before the switch date %s",
 			m.OverlapEnd.Format("2006-01-02"), m.SwitchDate.Format("2006-01-02"))
 	}

@@ -1,10 +1,12 @@
 package mailprofile_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -124,7 +126,7 @@ func TestParseErrors(t *testing.T) {
 		{"migration to itself", strings.Replace(base, "to: new", "to: old", 1),
 			"site.yaml:4: migration.to: is the same set as from"},
 		{"bad date", strings.Replace(base, "to: new", "to: new\n  switch_date: 12/05/2026", 1),
-			"site.yaml:5: migration.switch_date: \"12/05/2026\" is not a date (write it as 2026-12-31)"},
+			"site.yaml:5: migration.switch_date: \"12/05/2026\" is not a date or a time (write it as 2026-12-05, or 2026-12-05T18:00+09:00)"},
 		{"overlap before switch", strings.Replace(base, "to: new", "to: new\n  switch_date: 2026-12-05\n  overlap_until: 2026-12-01", 1),
 			"site.yaml:6: migration.overlap_until: 2026-12-01 is before the switch date 2026-12-05"},
 		{"account without address", strings.Replace(base, "- address: info@example.co.jp", "- name: Info", 1),
@@ -165,6 +167,14 @@ func TestParseErrors(t *testing.T) {
 			"site.yaml:2: base_url: \"setup.example.jp\" is not an http or https URL to link to (e.g. https://setup.example-host.jp)"},
 		{"unknown language", strings.Replace(base, "domain: example.co.jp", "domain: example.co.jp\nlanguage: fr", 1),
 			"site.yaml:2: language: \"fr\" is not ja or en"},
+		{"switch time without zone", strings.Replace(base, "to: new\n", "to: new\n  switch_date: 2026-12-05T18:00\n", 1),
+			"site.yaml:5: migration.switch_date: \"2026-12-05T18:00\" has no time zone (write it as 2026-12-05T18:00+09:00, or the day alone)"},
+		{"switch date not a date", strings.Replace(base, "to: new\n", "to: new\n  switch_date: 5 Dec\n", 1),
+			"site.yaml:5: migration.switch_date: \"5 Dec\" is not a date or a time (write it as 2026-12-05, or 2026-12-05T18:00+09:00)"},
+		{"overlap before the switch day", strings.Replace(base, "to: new\n", "to: new\n  switch_date: 2026-12-05T03:00+09:00\n  overlap_until: 2026-12-04\n", 1),
+			"site.yaml:6: migration.overlap_until: 2026-12-04 is before the switch date 2026-12-05"},
+		{"receives a bad host", strings.Replace(base, "    outgoing:\n      - host: 203.0.113.10\n", "    outgoing:\n      - host: 203.0.113.10\n    receives: [mx1.example-host.jp, \"mx 2\"]\n", 1),
+			"site.yaml:12: servers.old.receives[1]: \"mx 2\" is not a valid host name"},
 		{"several errors in line order", strings.Replace(strings.Replace(base, "port: 587", "port: 0x", 1), "from: old", "from: older", 1),
 			"site.yaml:3: migration.from: \"older\" is not a server set (have old, new)\n" +
 				"site.yaml:18: servers.new.outgoing[0].port: \"0x\" is not a port number"},
@@ -182,6 +192,45 @@ func TestParseErrors(t *testing.T) {
 			for _, e := range errs {
 				assert.NotEmpty(t, e.Pos.File, "every error names the file")
 			}
+		})
+	}
+}
+
+// TestSwitchMomentAndReceives reads a switch given with a time and zone and
+// the hosts that receive a set's mail, and writes them back as they came.
+func TestSwitchMomentAndReceives(t *testing.T) {
+	tests := []struct {
+		switchDate string
+		hasTime    bool
+		want       time.Time
+		written    string
+	}{
+		{"2026-12-05", false, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), "switch_date: 2026-12-05"},
+		{"2026-12-05T18:00+09:00", true, time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC), "switch_date: 2026-12-05T18:00+09:00"},
+		{"2026-12-05T18:00:30Z", true, time.Date(2026, 12, 5, 18, 0, 30, 0, time.UTC), "switch_date: \"2026-12-05T18:00:30Z\""},
+		{"2026-12-05 03:00+09:00", true, time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC), "switch_date: 2026-12-05T03:00+09:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.switchDate, func(t *testing.T) {
+			desc := strings.Replace(base, "to: new\n", "to: new\n  switch_date: "+tt.switchDate+"\n", 1)
+			desc = strings.Replace(desc, "        port: 587\n", "        port: 587\n    receives: [MX1.Example-Host.jp, \"2001:db8::0:1\"]\n", 1)
+			site, err := mailprofile.Parse("site.yaml", []byte(desc))
+			require.NoError(t, err)
+			m := site.Migration
+			assert.Equal(t, tt.hasTime, m.SwitchHasTime)
+			assert.True(t, tt.want.Equal(m.SwitchDate), "%s is %s", m.SwitchDate, tt.want)
+			assert.Equal(t, "2026-12-05", m.SwitchDate.Format(time.DateOnly), "the day in the zone it was given in")
+			assert.Equal(t, []string{"mx1.example-host.jp", "2001:db8::1"}, site.Set("new").Receives)
+			assert.Nil(t, site.Set("old").Receives)
+
+			var buf bytes.Buffer
+			require.NoError(t, site.WriteYAML(&buf))
+			assert.Contains(t, buf.String(), tt.written+"\n")
+			again, err := mailprofile.Parse("again.yaml", buf.Bytes())
+			require.NoError(t, err, buf.String())
+			assert.True(t, m.SwitchDate.Equal(again.Migration.SwitchDate))
+			assert.Equal(t, m.SwitchHasTime, again.Migration.SwitchHasTime)
+			assert.Equal(t, site.Set("new").Receives, again.Set("new").Receives)
 		})
 	}
 }
