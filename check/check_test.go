@@ -15,14 +15,15 @@ import (
 
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/check"
+	"github.com/mailprofile/mailprofile/internal/dovecottest"
 	"github.com/mailprofile/mailprofile/internal/testpki"
 )
 
 // servers describes every listener of d under host, with the security of
 // each port.
-func servers(d *dovecot, host string) []mailprofile.Server {
+func servers(d *dovecottest.Server, host string) []mailprofile.Server {
 	s := func(p mailprofile.Protocol, port string, sec mailprofile.Security) mailprofile.Server {
-		return mailprofile.Server{Protocol: p, Host: host, Port: d.ports[port], Security: sec}
+		return mailprofile.Server{Protocol: p, Host: host, Port: d.Ports[port], Security: sec}
 	}
 	return []mailprofile.Server{
 		s(mailprofile.ProtocolIMAP, "imaps", mailprofile.SecurityTLS),
@@ -95,13 +96,13 @@ func TestAgainstDovecot(t *testing.T) {
 		NotBefore: now.Add(-60 * 24 * time.Hour), NotAfter: now.Add(-24 * time.Hour)}})
 	certSelf, keySelf := issue(t, ca, certSpec{spec: testpki.Spec{CommonName: "localhost", DNSNames: []string{"localhost"}}, selfSigned: true})
 
-	byHost := startDovecot(t, certHost, keyHost)
-	byIP := startDovecot(t, certIP, keyIP)
-	expired := startDovecot(t, certOld, keyOld)
-	self := startDovecot(t, certSelf, keySelf)
-	noTLS := startDovecot(t, nil, nil)
-	for _, d := range []*dovecot{byHost, byIP, expired, self, noTLS} { // they start together
-		d.wait(t)
+	byHost := dovecottest.Start(t, certHost, keyHost, nil)
+	byIP := dovecottest.Start(t, certIP, keyIP, nil)
+	expired := dovecottest.Start(t, certOld, keyOld, nil)
+	self := dovecottest.Start(t, certSelf, keySelf, nil)
+	noTLS := dovecottest.Start(t, nil, nil, nil)
+	for _, d := range []*dovecottest.Server{byHost, byIP, expired, self, noTLS} { // they start together
+		d.Wait(t)
 	}
 	login := &check.Login{Address: "alice@example.com", Password: mailprofile.NewSecret("secret")}
 	roots := pool(ca)
@@ -113,7 +114,7 @@ func TestAgainstDovecot(t *testing.T) {
 			assert.Equal(t, check.OK, r.Status, "%+v", r)
 		}
 		assert.False(t, check.Failed(results))
-		for _, port := range byHost.ports {
+		for _, port := range byHost.Ports {
 			got := map[string]bool{}
 			for _, r := range only(results, port) {
 				got[r.Check] = true
@@ -127,7 +128,7 @@ func TestAgainstDovecot(t *testing.T) {
 
 	t.Run("an IP address the certificate does not list", func(t *testing.T) {
 		results := run(t, site(t, servers(byHost, "127.0.0.1")...), &check.Options{Roots: roots})
-		name := find(t, only(results, byHost.ports["imaps"]), "name")
+		name := find(t, only(results, byHost.Ports["imaps"]), "name")
 		assert.Equal(t, check.Fail, name.Status)
 		assert.Equal(t, "does not list the IP address 127.0.0.1 (an IP needs an IP SAN)", name.Reason)
 		assert.Equal(t, "use the host name the certificate names (localhost)", name.Advice)
@@ -143,7 +144,7 @@ func TestAgainstDovecot(t *testing.T) {
 
 	t.Run("expired", func(t *testing.T) {
 		results := run(t, site(t, servers(expired, "localhost")[0]), &check.Options{Roots: roots})
-		r := find(t, only(results, expired.ports["imaps"]), "expiry")
+		r := find(t, only(results, expired.Ports["imaps"]), "expiry")
 		assert.Equal(t, check.Fail, r.Status)
 		assert.True(t, strings.HasPrefix(r.Reason, "expired on "), r.Reason)
 	})
@@ -152,15 +153,15 @@ func TestAgainstDovecot(t *testing.T) {
 		leaf := mustParse(t, certHost)
 		later := func() time.Time { return leaf.NotAfter.Add(-5 * 24 * time.Hour) }
 		results := run(t, site(t, servers(byHost, "localhost")[0]), &check.Options{Roots: roots, Now: later})
-		r := find(t, only(results, byHost.ports["imaps"]), "expiry")
+		r := find(t, only(results, byHost.Ports["imaps"]), "expiry")
 		assert.Equal(t, check.Warn, r.Status)
 		assert.Contains(t, r.Reason, "in 5 days")
-		assert.False(t, check.Failed(only(results, byHost.ports["imaps"])))
+		assert.False(t, check.Failed(only(results, byHost.Ports["imaps"])))
 	})
 
 	t.Run("self-signed", func(t *testing.T) {
 		results := run(t, site(t, servers(self, "localhost")[0]), &check.Options{Roots: roots})
-		r := find(t, only(results, self.ports["imaps"]), "certificate")
+		r := find(t, only(results, self.Ports["imaps"]), "certificate")
 		assert.Equal(t, check.Fail, r.Status)
 		assert.Contains(t, r.Reason, "not trusted")
 	})
@@ -169,10 +170,10 @@ func TestAgainstDovecot(t *testing.T) {
 		srvs := servers(noTLS, "localhost")
 		results := run(t, site(t, srvs[1], srvs[3], srvs[5]), &check.Options{Roots: roots})
 		for _, p := range []string{"imap", "pop3", "submission"} {
-			r := find(t, only(results, noTLS.ports[p]), "starttls")
+			r := find(t, only(results, noTLS.Ports[p]), "starttls")
 			assert.Equal(t, check.Fail, r.Status, p)
 		}
-		assert.Equal(t, "the server does not offer STLS", find(t, only(results, noTLS.ports["pop3"]), "starttls").Reason)
+		assert.Equal(t, "the server does not offer STLS", find(t, only(results, noTLS.Ports["pop3"]), "starttls").Reason)
 	})
 
 	t.Run("TLS described on a STARTTLS port", func(t *testing.T) {
@@ -183,7 +184,7 @@ func TestAgainstDovecot(t *testing.T) {
 	})
 
 	t.Run("nothing listening", func(t *testing.T) {
-		port := freePort(t)
+		port := dovecottest.FreePort(t)
 		srv := mailprofile.Server{Protocol: mailprofile.ProtocolIMAP, Host: "localhost", Port: port, Security: mailprofile.SecurityTLS}
 		results := run(t, site(t, srv), &check.Options{Roots: roots, Timeout: 2 * time.Second})
 		r := find(t, only(results, port), "connect")
@@ -203,7 +204,7 @@ func TestAgainstDovecot(t *testing.T) {
 	t.Run("login fails", func(t *testing.T) {
 		bad := &check.Login{Address: "alice@example.com", Password: mailprofile.NewSecret("wrong-pass")}
 		results := run(t, site(t, servers(byHost, "localhost")...), &check.Options{Roots: roots, Login: bad})
-		for _, port := range byHost.ports {
+		for _, port := range byHost.Ports {
 			r := find(t, only(results, port), "login")
 			assert.Equal(t, check.Fail, r.Status, "%+v", r)
 		}
