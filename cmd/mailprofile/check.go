@@ -57,14 +57,8 @@ The exit status is 1 when anything fails.`,
 		}
 	}
 	if *caFile != "" {
-		pem, err := os.ReadFile(*caFile)
-		if err != nil {
+		if opts.Roots, err = readRoots(*caFile); err != nil {
 			fmt.Fprintf(stderr, "mailprofile check: %v\n", err)
-			return exitFailure
-		}
-		opts.Roots = x509.NewCertPool()
-		if !opts.Roots.AppendCertsFromPEM(pem) {
-			fmt.Fprintf(stderr, "mailprofile check: %s holds no PEM certificate\n", *caFile)
 			return exitFailure
 		}
 	}
@@ -95,6 +89,19 @@ The exit status is 1 when anything fails.`,
 		return exitFailure
 	}
 	return exitOK
+}
+
+// readRoots reads the CA certificates of --ca.
+func readRoots(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s holds no PEM certificate", file)
+	}
+	return roots, nil
 }
 
 // password takes the login password from the environment, or asks for it

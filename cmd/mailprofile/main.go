@@ -76,6 +76,7 @@ func init() {
 		{"check", "connect to every server and check TLS, certificates and logins", runCheck},
 		{"dns", "print the DNS records that let clients find the settings", runDNS},
 		{"plan", "print the dated steps of the move, and write them as a calendar file", runPlan},
+		{"status", "say whether the old server may go: DNS, caches and the old mailboxes", runStatus},
 		{"import", "start a description from a provider's autoconfig or Autodiscover", runImport},
 		{"help", "show the flags of a command: mailprofile help gen", runHelp},
 		{"version", "print the version", runVersion},
