@@ -39,6 +39,12 @@ type Options struct {
 	// them as "Verified". Nil serves them unsigned.
 	AppleSigner *apple.Signer
 
+	// AppleSignerFor, if set, is asked for the signer of each Apple
+	// profile instead of AppleSigner: a server that swaps its signing
+	// certificate while it runs, or signs with the certificate that
+	// serves the request's host. Nil from it serves the profile unsigned.
+	AppleSignerFor func(r *http.Request) *apple.Signer
+
 	// AppleRootCA adds this CA certificate to every Apple profile served
 	// (see apple.Options.RootCA). Nil adds none.
 	AppleRootCA *x509.Certificate

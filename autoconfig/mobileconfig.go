@@ -26,7 +26,11 @@ func (h *Handler) serveMobileconfig(w *recorder, r *http.Request, all *sites) {
 	if !ok {
 		return
 	}
-	body, err := apple.Generate([]*mailprofile.Settings{st}, &apple.Options{Signer: h.opts.AppleSigner, RootCA: h.opts.AppleRootCA})
+	signer := h.opts.AppleSigner
+	if h.opts.AppleSignerFor != nil {
+		signer = h.opts.AppleSignerFor(r)
+	}
+	body, err := apple.Generate([]*mailprofile.Settings{st}, &apple.Options{Signer: signer, RootCA: h.opts.AppleRootCA})
 	if err != nil { // New checked that the set can be given: a bug
 		internalError(w)
 		return

@@ -97,6 +97,17 @@ func (l *listFlag) Set(s string) error {
 	return nil
 }
 
+// repeatedFlag is a flag that may be given several times, each value
+// whole (a file name may hold a comma).
+type repeatedFlag []string
+
+func (r *repeatedFlag) String() string { return strings.Join(*r, " ") }
+
+func (r *repeatedFlag) Set(s string) error {
+	*r = append(*r, s)
+	return nil
+}
+
 // secondsFlag is a time in whole seconds, written as a number of seconds
 // (3600) or as a duration (1h, 90m).
 type secondsFlag int

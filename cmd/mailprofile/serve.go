@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,11 +10,16 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"golang.org/x/crypto/acme/autocert"
 	"golang.org/x/net/netutil"
 
+	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/apple"
 	"github.com/mailprofile/mailprofile/autoconfig"
 )
 
@@ -36,13 +42,29 @@ served; SIGHUP reads them again, and a file that has gone bad keeps serving
 its last good version. /readyz, for requests from this machine only, says
 which files are left out, since when and why (503), or that all are served.
 SIGTERM and SIGINT stop taking connections, finish the requests in flight
-(up to 10s) and exit.`,
+(up to 10s) and exit.
+
+HTTPS: --tls-cert and --tls-key (each may be given several times) or
+--tls-dir, the certificate chosen by the name the client asks for; SIGHUP
+reads them again, and the signing files, without dropping a connection. Or
+--acme EMAIL: certificates from Let's Encrypt (or --acme-directory), got and
+renewed by serve itself for exactly autoconfig.DOMAIN and autodiscover.DOMAIN
+of each domain served and the hosts of base_url and discovery.host. With
+--http-addr it also answers on plain HTTP: ACME's HTTP-01 challenges,
+Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 		e)
 	config := f.String("c", "", "the description `file` or folder")
 	addr := f.String("addr", ":8080", "the `address` to listen on")
 	set := f.String("set", "", "the server `set` discovery answers with (default: each domain's set moved to)")
-	cert := f.String("tls-cert", "", "serve HTTPS with this certificate chain `file` (PEM)")
-	key := f.String("tls-key", "", "the private key `file` of --tls-cert (PEM)")
+	var certFiles, keyFiles repeatedFlag
+	f.Var(&certFiles, "tls-cert", "serve HTTPS with this certificate chain `file` (PEM); may be repeated, each with its --tls-key")
+	f.Var(&keyFiles, "tls-key", "the private key `file` of the --tls-cert in the same place (PEM)")
+	tlsDir := f.String("tls-dir", "", "serve HTTPS with the NAME.crt and NAME.key pairs of this `folder`")
+	acmeEmail := f.String("acme", "", "get and renew certificates with ACME, registering this contact `email`")
+	acmeCache := f.String("acme-cache", "", "the `folder` that keeps the ACME account and certificates (default: $STATE_DIRECTORY/acme)")
+	acmeDirectory := f.String("acme-directory", "", "the ACME directory `URL` (default: Let's Encrypt)")
+	httpAddr := f.String("http-addr", "", "also listen for plain HTTP at this `address` (e.g. :80): ACME challenges, Thunderbird lookups, redirects")
+	signWithTLS := f.Bool("sign-with-tls", false, "sign Apple profiles with the certificate that serves the request's host")
 	trustProxy := f.Bool("trust-proxy", false, "honour X-Forwarded-Host and X-Forwarded-Proto from a reverse proxy")
 	logAddresses := f.Bool("log-addresses", false, "log full email addresses (default: the domain only)")
 	sign := addSigningFlags(f)
@@ -56,8 +78,20 @@ SIGTERM and SIGINT stop taking connections, finish the requests in flight
 		return f.fail("-c FILE is required")
 	case *config == "-":
 		return f.fail("-c must name a file or folder: serve reads it again on SIGHUP")
-	case (*cert == "") != (*key == ""):
-		return f.fail("--tls-cert and --tls-key go together")
+	case len(certFiles) != len(keyFiles):
+		return f.fail("--tls-cert and --tls-key go together: one key for each certificate")
+	case *acmeEmail != "" && (len(certFiles) > 0 || *tlsDir != ""):
+		return f.fail("--acme gets the certificates itself: leave out --tls-cert and --tls-dir")
+	case *acmeEmail == "" && (*acmeCache != "" || *acmeDirectory != ""):
+		return f.fail("--acme-cache and --acme-directory go with --acme EMAIL")
+	case *acmeEmail != "" && *acmeCache == "" && os.Getenv("STATE_DIRECTORY") == "":
+		return f.fail("--acme needs --acme-cache DIR (or systemd's StateDirectory=) to keep its account and certificates")
+	case *httpAddr != "" && len(certFiles) == 0 && *tlsDir == "" && *acmeEmail == "":
+		return f.fail("--http-addr is for a server with HTTPS (--tls-cert, --tls-dir or --acme)")
+	case *signWithTLS && len(certFiles) == 0 && *tlsDir == "" && *acmeEmail == "":
+		return f.fail("--sign-with-tls needs HTTPS (--tls-cert, --tls-dir or --acme)")
+	case *signWithTLS && *sign.cert != "":
+		return f.fail("--sign-with-tls and --sign-cert: choose one way to sign")
 	case *lang != "" && *lang != "ja" && *lang != "en":
 		return f.fail("--lang must be ja or en, not %q", *lang)
 	case *logFormat != "text" && *logFormat != "json":
@@ -70,6 +104,8 @@ SIGTERM and SIGINT stop taking connections, finish the requests in flight
 		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
 		return exitFailure
 	}
+	var signerNow atomic.Pointer[apple.Signer]
+	signerNow.Store(signer)
 
 	// One line per request, written as it ends, in order.
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
@@ -87,9 +123,44 @@ SIGTERM and SIGINT stop taking connections, finish the requests in flight
 		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
 		return exitFailure
 	}
+	// HTTPS: static certificates chosen by name, or ACME for the names
+	// served (kept up to date on reload).
+	var (
+		tlsConf *tls.Config
+		certs   *certStore
+		acmeMgr *autocert.Manager
+		allowed atomic.Pointer[map[string]bool]
+	)
+	names := acmeNames(sites)
+	allowed.Store(&names)
+	switch {
+	case *acmeEmail != "":
+		cache := *acmeCache
+		if cache == "" {
+			cache = filepath.Join(os.Getenv("STATE_DIRECTORY"), "acme")
+		}
+		acmeMgr = newACME(*acmeEmail, cache, *acmeDirectory, &allowed, log)
+		tlsConf = acmeMgr.TLSConfig()
+	case len(certFiles) > 0 || *tlsDir != "":
+		certs = &certStore{dir: *tlsDir}
+		for i := range certFiles {
+			certs.pairs = append(certs.pairs, [2]string{certFiles[i], keyFiles[i]})
+		}
+		if err := certs.load(); err != nil {
+			fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
+			return exitFailure
+		}
+		tlsConf = &tls.Config{GetCertificate: certs.getCertificate}
+	}
+	signerFor := func(*http.Request) *apple.Signer { return signerNow.Load() }
+	if *signWithTLS {
+		ts := &tlsSigners{get: tlsConf.GetCertificate, log: log, signers: map[*tls.Certificate]*apple.Signer{}}
+		signerFor = ts.signerFor
+	}
+
 	h, err := autoconfig.New(sites, &autoconfig.Options{
 		Set: *set, TrustProxy: *trustProxy, LogAddresses: *logAddresses, Logger: log, DefaultLang: *lang,
-		AppleSigner: signer, AppleRootCA: rootCA,
+		AppleSignerFor: signerFor, AppleRootCA: rootCA,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
@@ -109,27 +180,75 @@ SIGTERM and SIGINT stop taking connections, finish the requests in flight
 		}
 		h.ServeHTTP(w, r)
 	})
-	srv := autoconfig.NewServer(*addr, root, nil)
-	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
-	log.Info("listening", "addr", ln.Addr().String(), "tls", *cert != "", "domains", len(sites), "names", domainNames(sites, 10), "max_conns", limit)
+	servers := []*http.Server{autoconfig.NewServer(*addr, root, nil)}
+	servers[0].TLSConfig = tlsConf
+	listeners := []net.Listener{ln}
+	if *httpAddr != "" {
+		_, httpsPort, _ := net.SplitHostPort(ln.Addr().String())
+		var plain http.Handler = plainHTTP(root, httpsPort)
+		if acmeMgr != nil {
+			plain = acmeMgr.HTTPHandler(plain)
+		}
+		hln, err := net.Listen("tcp", *httpAddr)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
+			return exitFailure
+		}
+		servers = append(servers, autoconfig.NewServer(*httpAddr, plain, nil))
+		listeners = append(listeners, netutil.LimitListener(hln, limit))
+	}
+	for _, srv := range servers {
+		srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
+	}
+	mode := "none"
+	switch {
+	case acmeMgr != nil:
+		mode = "acme"
+	case certs != nil:
+		mode = "files"
+	}
+	if len(listeners) > 1 {
+		log.Info("listening for plain HTTP", "addr", listeners[1].Addr().String())
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "tls", mode, "domains", len(sites), "names", domainNames(sites, 10), "max_conns", limit)
 
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	go func() {
 		for range hup {
-			reload(h, cat, log)
+			if sites := reload(h, cat, log); sites != nil {
+				names := acmeNames(sites)
+				allowed.Store(&names)
+			}
+			if certs != nil {
+				if err := certs.load(); err != nil {
+					log.Error("certificates not reloaded; still serving the previous ones", "err", err)
+				} else {
+					log.Info("certificates reloaded")
+				}
+			}
+			if *sign.cert != "" {
+				if signer, _, err := sign.load(stderr); err != nil {
+					log.Error("signing certificate not reloaded; still signing with the previous one", "err", err)
+				} else {
+					signerNow.Store(signer)
+					log.Info("signing certificate reloaded")
+				}
+			}
 		}
 	}()
 
-	served := make(chan error, 1)
-	go func() {
-		if *cert != "" {
-			served <- srv.ServeTLS(ln, *cert, *key)
-		} else {
-			served <- srv.Serve(ln)
-		}
-	}()
+	served := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() {
+			if i == 0 && tlsConf != nil {
+				served <- srv.ServeTLS(listeners[i], "", "")
+			} else {
+				served <- srv.Serve(listeners[i])
+			}
+		}()
+	}
 	select {
 	case err := <-served:
 		log.Error("serve", "err", err)
@@ -139,21 +258,27 @@ SIGTERM and SIGINT stop taking connections, finish the requests in flight
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		log.Warn("requests cut short", "err", err)
-		srv.Close()
+	code := exitOK
+	for _, srv := range servers {
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("requests cut short", "err", err)
+			srv.Close()
+		}
 	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Error("serve", "err", err)
-		return exitFailure
+	for range servers {
+		if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("serve", "err", err)
+			code = exitFailure
+		}
 	}
-	return exitOK
+	return code
 }
 
-// reload reads the descriptions again and swaps them in. A file that has
-// gone bad keeps its last good version; when nothing at all can be served,
-// the previous descriptions keep serving.
-func reload(h *autoconfig.Handler, cat *catalog, log *slog.Logger) {
+// reload reads the descriptions again and swaps them in, and returns
+// them. A file that has gone bad keeps its last good version; when nothing
+// at all can be served, the previous descriptions keep serving (and reload
+// returns nil).
+func reload(h *autoconfig.Handler, cat *catalog, log *slog.Logger) []*mailprofile.Site {
 	sites, err := cat.load(log, time.Now())
 	if err == nil && len(sites) == 0 {
 		err = errors.New("no description can be served")
@@ -163,7 +288,8 @@ func reload(h *autoconfig.Handler, cat *catalog, log *slog.Logger) {
 	}
 	if err != nil {
 		log.Error("reload refused; still serving the previous descriptions", "err", err)
-		return
+		return nil
 	}
 	log.Info("reloaded", "domains", len(sites), "names", domainNames(sites, 10))
+	return sites
 }

@@ -275,7 +275,7 @@ func TestServeTLS(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Contains(t, string(b), "<clientConfig")
-	assert.Contains(t, p.logText(), "tls=true")
+	assert.Contains(t, p.logText(), "tls=files")
 }
 
 func TestServeUsage(t *testing.T) {
