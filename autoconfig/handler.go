@@ -57,6 +57,23 @@ type Options struct {
 	// Now is the clock for the Time of Autodiscover errors. Nil means
 	// time.Now.
 	Now func() time.Time
+
+	// Observe, if set, is called as each request ends with what was
+	// answered, for metrics.
+	Observe func(r *http.Request, a Answered)
+}
+
+// Answered is what one request was answered with.
+type Answered struct {
+	// Endpoint names what was asked for: "thunderbird",
+	// "autodiscover-xml", "autodiscover-json", "apple", "setup",
+	// "healthz", or "other" (not found).
+	Endpoint string
+	Status   int
+	// Domain is the served domain the answer was for, in ASCII form, or
+	// "" when there was none.
+	Domain   string
+	Duration time.Duration
 }
 
 // Handler answers the lookups. Create it with New; it is safe for
@@ -139,32 +156,40 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	all := h.sites.Load()
 	path := strings.ToLower(r.URL.Path)
+	endpoint := "other"
 	switch {
 	case path == "/mail/config-v1.1.xml" || path == "/.well-known/autoconfig/mail/config-v1.1.xml":
+		endpoint = "thunderbird"
 		if allow(rec, r, http.MethodGet) {
 			h.serveClientConfig(rec, r, all)
 		}
 	case path == "/autodiscover/autodiscover.xml":
+		endpoint = "autodiscover-xml"
 		if allow(rec, r, http.MethodPost, http.MethodGet) {
 			h.servePOX(rec, r, all)
 		}
 	case path == "/autodiscover/autodiscover.json" || strings.HasPrefix(path, "/autodiscover/autodiscover.json/"):
+		endpoint = "autodiscover-json"
 		if allow(rec, r, http.MethodGet) {
 			h.serveAutodiscoverJSON(rec, r, all)
 		}
 	case strings.HasPrefix(path, "/apple/") && strings.HasSuffix(path, ".mobileconfig"):
+		endpoint = "apple"
 		if allow(rec, r, http.MethodGet) {
 			h.serveMobileconfig(rec, r, all)
 		}
 	case path == "/":
+		endpoint = "setup"
 		if allow(rec, r, http.MethodGet) {
 			h.serveAsk(rec, r)
 		}
 	case path == "/setup" || strings.HasPrefix(path, "/setup/"):
+		endpoint = "setup"
 		if allow(rec, r, http.MethodGet) {
 			h.serveSetupPage(rec, r, all)
 		}
 	case path == "/healthz":
+		endpoint = "healthz"
 		if allow(rec, r, http.MethodGet) {
 			write(rec, "text/plain; charset=utf-8", []byte("ok\n"))
 		}
@@ -173,6 +198,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.opts.Logger != nil {
 		h.log(rec, r, start)
+	}
+	if h.opts.Observe != nil {
+		h.opts.Observe(r, Answered{Endpoint: endpoint, Status: rec.status, Domain: rec.domain, Duration: time.Since(start)})
 	}
 }
 

@@ -102,7 +102,6 @@ func (s *certStore) getCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate
 	return set.first, nil
 }
 
-
 // acmeNames are the names serve may get certificates for: for each domain
 // autoconfig. and autodiscover., and the hosts of base_url and
 // discovery.host, all in ASCII form.

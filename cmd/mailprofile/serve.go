@@ -65,6 +65,8 @@ Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 	acmeDirectory := f.String("acme-directory", "", "the ACME directory `URL` (default: Let's Encrypt)")
 	httpAddr := f.String("http-addr", "", "also listen for plain HTTP at this `address` (e.g. :80): ACME challenges, Thunderbird lookups, redirects")
 	signWithTLS := f.Bool("sign-with-tls", false, "sign Apple profiles with the certificate that serves the request's host")
+	metricsAddr := f.String("metrics-addr", "", "serve /metrics (Prometheus) at this `address`, e.g. 127.0.0.1:9090 (default: none)")
+	metricsDomains := f.Bool("metrics-domains", false, "label request counts by domain and certificate expiry by name (one series each)")
 	trustProxy := f.Bool("trust-proxy", false, "honour X-Forwarded-Host and X-Forwarded-Proto from a reverse proxy")
 	logAddresses := f.Bool("log-addresses", false, "log full email addresses (default: the domain only)")
 	sign := addSigningFlags(f)
@@ -90,6 +92,8 @@ Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 		return f.fail("--http-addr is for a server with HTTPS (--tls-cert, --tls-dir or --acme)")
 	case *signWithTLS && len(certFiles) == 0 && *tlsDir == "" && *acmeEmail == "":
 		return f.fail("--sign-with-tls needs HTTPS (--tls-cert, --tls-dir or --acme)")
+	case *metricsDomains && *metricsAddr == "":
+		return f.fail("--metrics-domains goes with --metrics-addr")
 	case *signWithTLS && *sign.cert != "":
 		return f.fail("--sign-with-tls and --sign-cert: choose one way to sign")
 	case *lang != "" && *lang != "ja" && *lang != "en":
@@ -152,16 +156,27 @@ Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 		}
 		tlsConf = &tls.Config{GetCertificate: certs.getCertificate}
 	}
+	var met *metrics
+	if *metricsAddr != "" {
+		met = newMetrics(*metricsDomains)
+		if tlsConf != nil {
+			tlsConf.GetCertificate = met.watch(tlsConf.GetCertificate)
+		}
+	}
 	signerFor := func(*http.Request) *apple.Signer { return signerNow.Load() }
 	if *signWithTLS {
 		ts := &tlsSigners{get: tlsConf.GetCertificate, log: log, signers: map[*tls.Certificate]*apple.Signer{}}
 		signerFor = ts.signerFor
 	}
 
-	h, err := autoconfig.New(sites, &autoconfig.Options{
+	opts := &autoconfig.Options{
 		Set: *set, TrustProxy: *trustProxy, LogAddresses: *logAddresses, Logger: log, DefaultLang: *lang,
 		AppleSignerFor: signerFor, AppleRootCA: rootCA,
-	})
+	}
+	if met != nil {
+		opts.Observe = met.observe
+	}
+	h, err := autoconfig.New(sites, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
 		return exitFailure
@@ -197,6 +212,18 @@ Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 		servers = append(servers, autoconfig.NewServer(*httpAddr, plain, nil))
 		listeners = append(listeners, netutil.LimitListener(hln, limit))
 	}
+	if met != nil {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			fmt.Fprintf(stderr, "mailprofile serve: %v\n", err)
+			return exitFailure
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", met.handler())
+		servers = append(servers, autoconfig.NewServer(*metricsAddr, mux, nil))
+		listeners = append(listeners, mln)
+		log.Info("listening for metrics", "addr", mln.Addr().String())
+	}
 	for _, srv := range servers {
 		srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	}
@@ -207,7 +234,7 @@ Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 	case certs != nil:
 		mode = "files"
 	}
-	if len(listeners) > 1 {
+	if *httpAddr != "" {
 		log.Info("listening for plain HTTP", "addr", listeners[1].Addr().String())
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "tls", mode, "domains", len(sites), "names", domainNames(sites, 10), "max_conns", limit)
@@ -217,7 +244,7 @@ Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 	defer signal.Stop(hup)
 	go func() {
 		for range hup {
-			if sites := reload(h, cat, log); sites != nil {
+			if sites := reload(h, cat, log, met); sites != nil {
 				names := acmeNames(sites)
 				allowed.Store(&names)
 			}
@@ -277,14 +304,17 @@ Thunderbird's autoconfig lookups, and a redirect to HTTPS for the rest.`,
 // reload reads the descriptions again and swaps them in, and returns
 // them. A file that has gone bad keeps its last good version; when nothing
 // at all can be served, the previous descriptions keep serving (and reload
-// returns nil).
-func reload(h *autoconfig.Handler, cat *catalog, log *slog.Logger) []*mailprofile.Site {
+// returns nil). met, if not nil, counts it.
+func reload(h *autoconfig.Handler, cat *catalog, log *slog.Logger, met *metrics) []*mailprofile.Site {
 	sites, err := cat.load(log, time.Now())
 	if err == nil && len(sites) == 0 {
 		err = errors.New("no description can be served")
 	}
 	if err == nil {
 		err = h.SetSites(sites)
+	}
+	if met != nil {
+		met.reloaded(err == nil)
 	}
 	if err != nil {
 		log.Error("reload refused; still serving the previous descriptions", "err", err)
