@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -76,23 +78,110 @@ type FileError struct {
 // error is for path itself: a folder that cannot be read or holds no
 // description.
 func LoadFiles(path string) ([]*Site, []FileError, error) {
+	return new(Loader).Load(path)
+}
+
+// Loader loads a file or folder of descriptions again and again, as
+// LoadFiles does, and reads again only the files that changed since its
+// last Load: a file whose size, modification time and inode are the same,
+// and whose accounts CSV files are too, gives the same sites (the same
+// pointers) or the same errors. A service of many domains reloads in the
+// time it takes to read what changed. The zero value is ready to use; a
+// Loader is not for concurrent use.
+type Loader struct {
+	last map[string]*loadedFile // by file name
+}
+
+// loadedFile is what a file gave, and the state of the files it was read
+// from.
+type loadedFile struct {
+	stamps []fileStamp // the description, then each accounts CSV file
+	sites  []*Site
+	err    error
+}
+
+// fileStamp tells whether a file changed: its name, size, modification
+// time and inode, or the error of looking at it.
+type fileStamp struct {
+	name  string
+	size  int64
+	mtime time.Time
+	inode uint64
+	err   string
+}
+
+// racyWindow is how recent a modification time may be for a stamp to be
+// trusted: a file changed again within the clock's resolution would keep
+// its time, so one changed this recently is read again next time.
+const racyWindow = 2 * time.Second
+
+func stampOf(name string) fileStamp {
+	now := time.Now()
+	info, err := os.Stat(name)
+	if err != nil {
+		return fileStamp{name: name, err: err.Error()}
+	}
+	st := fileStamp{name: name, size: info.Size(), mtime: info.ModTime(), inode: inode(info)}
+	if now.Sub(st.mtime) < racyWindow {
+		st.err = "changed just before it was read"
+	}
+	return st
+}
+
+// unchanged reports whether every file of f is as it was when read. A file
+// that could not be looked at, or had changed just before, counts as
+// changed.
+func (f *loadedFile) unchanged() bool {
+	for _, st := range f.stamps {
+		if st.err != "" || stampOf(st.name) != st {
+			return false
+		}
+	}
+	return true
+}
+
+// Load reads path (see LoadFiles), reading again only what changed.
+func (l *Loader) Load(path string) ([]*Site, []FileError, error) {
 	files, err := descriptionFiles(path)
 	if err != nil {
 		return nil, nil, err
 	}
+	// The files that changed are read and checked on every core, each on
+	// its own; what they describe is then put together in name order.
+	results := make([]*loadedFile, len(files))
+	var changed []int
+	for i, f := range files {
+		if was := l.last[f]; was != nil && was.unchanged() {
+			results[i] = was
+		} else {
+			changed = append(changed, i)
+		}
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(changed)) {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = loadFile(files[i])
+			}
+		})
+	}
+	for _, i := range changed {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	l.last = make(map[string]*loadedFile, len(files))
 	var (
 		sites  []*Site
 		failed []FileError
 		first  = make(map[string]*Site)
 	)
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			failed = append(failed, FileError{f, ErrorList{{Pos: Pos{File: f}, Msg: readError(err)}}})
-			continue
-		}
-		found, err := parseAll(f, data)
-		errs := ErrorList(Errors(err))
+	for i, f := range files {
+		l.last[f] = results[i]
+		found := results[i].sites
+		errs := ErrorList(Errors(results[i].err))
 		for _, s := range found {
 			if prev, ok := first[s.Domain]; ok {
 				errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
@@ -108,6 +197,25 @@ func LoadFiles(path string) ([]*Site, []FileError, error) {
 		sites = append(sites, found...)
 	}
 	return sites, failed, nil
+}
+
+// loadFile reads and checks one description file, noting the state of it
+// (before it is read) and of the accounts CSV files its sites name (after:
+// one changed while it was read is recent, so not trusted; see racyWindow).
+func loadFile(name string) *loadedFile {
+	out := &loadedFile{stamps: []fileStamp{stampOf(name)}}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		out.err = ErrorList{{Pos: Pos{File: name}, Msg: readError(err)}}
+		return out
+	}
+	out.sites, out.err = parseAll(name, data)
+	for _, s := range out.sites {
+		if s.AccountsCSV != "" {
+			out.stamps = append(out.stamps, stampOf(s.AccountsCSV))
+		}
+	}
+	return out
 }
 
 // ParseAll reads every site of a description in data, YAML documents
@@ -477,6 +585,9 @@ func (r *reader) mappingOf(n *yaml.Node, path string, src *Source, secretKeys bo
 		return
 	}
 	seen := make(map[string]bool)
+	if src != nil && src.keys == nil {
+		src.keys = make([]keyLine, 0, len(n.Content)/2)
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value

@@ -356,3 +356,63 @@ func TestReadAccountsJapaneseHeaders(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "鈴木", accts[0].Name, "名前 is the name as 氏名 is")
 }
+
+// TestLoaderReadsOnlyWhatChanged: a Loader gives the same sites for files
+// that did not change (by size, time and inode), and reads again a file
+// that changed, one whose accounts CSV file changed, and one just written
+// (whose time cannot be trusted yet); a file removed is gone.
+func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
+	dir := t.TempDir()
+	past := time.Now().Add(-time.Hour)
+	put := func(name, content string, at time.Time) {
+		t.Helper()
+		f := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(f, []byte(content), 0o644))
+		require.NoError(t, os.Chtimes(f, at, at))
+	}
+	site := func(domain string) string {
+		return "domain: " + domain + `
+servers:
+  new:
+    incoming: [{protocol: imap, host: mail.example-host.jp}]
+    outgoing: [{host: mail.example-host.jp, port: 587}]
+`
+	}
+	put("a.yaml", site("a.example"), past)
+	put("b.yaml", site("b.example")+"accounts_csv: b.csv\n", past)
+	put("b.csv", "address\ninfo@b.example\n", past)
+	put("c.yaml", site("c.example"), past)
+
+	var l mailprofile.Loader
+	load := func() map[string]*mailprofile.Site {
+		t.Helper()
+		sites, failed, err := l.Load(dir)
+		require.NoError(t, err)
+		require.Empty(t, failed)
+		out := map[string]*mailprofile.Site{}
+		for _, s := range sites {
+			out[s.Domain] = s
+		}
+		return out
+	}
+	first := load()
+	require.Len(t, first, 3)
+	again := load()
+	for d, s := range first {
+		assert.Same(t, s, again[d], "%s did not change", d)
+	}
+
+	put("a.yaml", site("a.example")+"organization: A\n", past.Add(time.Minute))
+	put("b.csv", "address\ninfo@b.example\nsales@b.example\n", past.Add(time.Minute))
+	require.NoError(t, os.Remove(filepath.Join(dir, "c.yaml")))
+	put("d.yaml", site("d.example"), time.Now())
+	third := load()
+	assert.Equal(t, "A", third["a.example"].Organization)
+	assert.NotSame(t, first["b.example"], third["b.example"], "its accounts changed")
+	_, err := third["b.example"].Account("sales@b.example")
+	assert.NoError(t, err)
+	assert.NotContains(t, third, "c.example")
+	fourth := load()
+	assert.Same(t, third["a.example"], fourth["a.example"])
+	assert.NotSame(t, third["d.example"], fourth["d.example"], "written just now: read again until its time is safe")
+}

@@ -11,23 +11,29 @@ type Source struct {
 	// Validate derives from the part's place in the Site.
 	Path string
 
-	keys map[string]int // line of each field key under this part
+	keys []keyLine // the line of each field key under this part
+}
+
+// keyLine is where a field key is. A part has a handful of keys: a list
+// is smaller than a map, and as quick to search.
+type keyLine struct {
+	key  string
+	line int32
 }
 
 // at returns the position of the field key, or of the part itself when the
 // key was not in the file.
 func (s Source) at(key string) Pos {
-	if line, ok := s.keys[key]; ok {
-		return Pos{File: s.File, Line: line}
+	for i := len(s.keys) - 1; i >= 0; i-- {
+		if s.keys[i].key == key {
+			return Pos{File: s.File, Line: int(s.keys[i].line)}
+		}
 	}
 	return s.Pos
 }
 
 func (s *Source) setKey(key string, line int) {
-	if s.keys == nil {
-		s.keys = make(map[string]int)
-	}
-	s.keys[key] = line
+	s.keys = append(s.keys, keyLine{key, int32(line)})
 }
 
 // pathOr returns s.Path, or def when the part was not read from a file.

@@ -2,6 +2,7 @@ package mailprofile
 
 import (
 	"fmt"
+	"hash/maphash"
 	"net/netip"
 	"net/url"
 	"sort"
@@ -16,11 +17,11 @@ import (
 // validated Site.
 //
 // The accounts of AccountsCSV are read from the file and checked, but not
-// kept: only a map of their addresses, for the duplicate check, lives while
-// Validate runs.
+// kept: only a map from a hash of each address to where it is, for the
+// duplicate check, lives while Validate runs (a few dozen bytes a person).
 func (s *Site) Validate() error {
 	s.index.reset()
-	v := &validator{site: s, seen: make(map[string]firstSeen)}
+	v := &validator{site: s, seen: make(map[uint64]firstSeen), exact: make(map[string]firstSeen), seed: maphash.MakeSeed()}
 	v.domain()
 	v.sets()
 	v.migration()
@@ -34,7 +35,14 @@ type validator struct {
 	site     *Site
 	errs     ErrorList
 	domainOK bool
-	seen     map[string]firstSeen // by addressKey: where it was first listed; nil: no duplicate check
+
+	// The duplicate check: where each address was first listed, by the
+	// hash of its addressKey; an address whose hash an earlier, different
+	// address has is kept in exact. A nil seen means no duplicate check.
+	seen   map[uint64]firstSeen
+	exact  map[string]firstSeen
+	seed   maphash.Seed
+	csvRow rowRef // where the CSV account being checked is
 }
 
 func (v *validator) fail(pos Pos, field, format string, args ...any) {
@@ -421,7 +429,8 @@ func (v *validator) accounts() {
 		v.account(a, i)
 	}
 	if v.site.AccountsCSV != "" {
-		v.errs = append(v.errs, Errors(eachCSVAccount(v.site.AccountsCSV, func(a *Account, _ rowRef) error {
+		v.errs = append(v.errs, Errors(eachCSVAccount(v.site.AccountsCSV, func(a *Account, ref rowRef) error {
+			v.csvRow = ref
 			v.account(a, -1)
 			return nil
 		}))...)
@@ -447,11 +456,8 @@ func (v *validator) account(a *Account, i int) {
 		if v.domainOK && domainPart(addr) != s.Domain && !s.AllowOtherDomains {
 			v.fail(a.Source.at("address"), field("address"), "%s is not in the domain %s (set allow_other_domains: true to allow it)", addr, s.Domain)
 		} else if v.seen != nil {
-			key := addressKey(addr)
-			if prev, ok := v.seen[key]; ok {
+			if prev, ok := v.listedBefore(addressKey(addr), v.firstSeen(a, i)); ok {
 				v.fail(a.Source.at("address"), field("address"), "%s is listed twice (first at %s)", addr, v.where(prev))
-			} else {
-				v.seen[key] = v.firstSeen(a, i)
 			}
 		}
 	}
@@ -493,29 +499,76 @@ func (v *validator) account(a *Account, i int) {
 
 // firstSeen is where an address was first listed, in 8 bytes: a line of the
 // description or of the CSV file, or the index of an account built in code.
+// firstSeen is where an account was listed: its line in the description
+// or the CSV file (with the row's offset there), or its index in
+// Site.Accounts for an account built in code.
 type firstSeen struct {
-	n    int32
-	kind uint8 // 0: description line, 1: CSV line, 2: index in Site.Accounts
+	offset int64 // of the CSV row
+	line   int32
+	index  int32 // in Site.Accounts; -1 for a CSV row
+	kind   uint8 // 0: description line, 1: CSV line, 2: built in code
 }
 
 func (v *validator) firstSeen(a *Account, i int) firstSeen {
-	switch a.Source.File {
-	case "":
-		return firstSeen{int32(i), 2}
-	case v.site.Source.File:
-		return firstSeen{int32(a.Source.Line), 0}
+	switch {
+	case i < 0:
+		return firstSeen{offset: v.csvRow.offset, line: v.csvRow.line, index: -1, kind: 1}
+	case a.Source.File == "":
+		return firstSeen{index: int32(i), kind: 2}
 	}
-	return firstSeen{int32(a.Source.Line), 1}
+	return firstSeen{line: int32(a.Source.Line), index: int32(i), kind: 0}
 }
 
 func (v *validator) where(f firstSeen) string {
 	switch f.kind {
 	case 0:
-		return Pos{File: v.site.Source.File, Line: int(f.n)}.String()
+		return Pos{File: v.site.Source.File, Line: int(f.line)}.String()
 	case 1:
-		return Pos{File: v.site.AccountsCSV, Line: int(f.n)}.String()
+		return Pos{File: v.site.AccountsCSV, Line: int(f.line)}.String()
 	}
-	return fmt.Sprintf("accounts[%d]", f.n)
+	return fmt.Sprintf("accounts[%d]", f.index)
+}
+
+// addressHash is the hash of the duplicate check; a test may make every
+// address collide.
+var addressHash = maphash.String
+
+// listedBefore reports where the address whose addressKey is key was
+// listed before, if it was, and otherwise notes that it is listed here. A
+// hash that matches is checked against the address it stands for, read
+// back from the CSV file when need be, so that only the same address is a
+// duplicate.
+func (v *validator) listedBefore(key string, here firstSeen) (firstSeen, bool) {
+	if prev, ok := v.exact[key]; ok {
+		return prev, true
+	}
+	h := addressHash(v.seed, key)
+	prev, ok := v.seen[h]
+	if !ok {
+		v.seen[h] = here
+		return firstSeen{}, false
+	}
+	if other, err := v.addressAt(prev); err != nil || other == key {
+		return prev, true // unreadable now: refuse rather than let it through
+	}
+	v.exact[key] = here // another address with the same hash
+	return firstSeen{}, false
+}
+
+// addressAt is the addressKey of the account listed at f.
+func (v *validator) addressAt(f firstSeen) (string, error) {
+	if f.index >= 0 {
+		return addressKey(v.site.Accounts[f.index].Address), nil
+	}
+	a, err := csvAccountAt(v.site.AccountsCSV, rowRef{offset: f.offset, line: f.line})
+	if err != nil {
+		return "", err
+	}
+	addr, err := normalizeAddress(a.Address)
+	if err != nil {
+		return "", err
+	}
+	return addressKey(addr), nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

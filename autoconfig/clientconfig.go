@@ -27,7 +27,7 @@ func (h *Handler) serveClientConfig(w *recorder, r *http.Request, all *sites) {
 				return
 			}
 			body, err := thunderbird.Generate(st, nil)
-			if err != nil { // New made the domain's file: a bug
+			if err != nil { // New checked the settings: a bug
 				internalError(w)
 				return
 			}
@@ -45,5 +45,16 @@ func (h *Handler) serveClientConfig(w *recorder, r *http.Request, all *sites) {
 		}
 		w.domain = s.site.Domain
 	}
-	write(w, thunderbird.ContentType, s.domainFile)
+	// The domain's file, with placeholders: what anybody without a login
+	// of their own is told. Made for each request, so that a host of many
+	// domains keeps no file in memory.
+	domain, err := s.site.DomainSettings(s.set.Name)
+	if err == nil {
+		var body []byte
+		if body, err = thunderbird.Generate(domain, nil); err == nil {
+			write(w, thunderbird.ContentType, body)
+			return
+		}
+	}
+	internalError(w) // New checked the settings: a bug
 }

@@ -108,7 +108,7 @@ func New(list []*mailprofile.Site, opts *Options) (*Handler, error) {
 // full before the swap: requests in flight finish with the old sites, and
 // on error the old sites stay.
 func (h *Handler) SetSites(list []*mailprofile.Site) error {
-	all, err := newSites(list, h.opts.Set)
+	all, err := newSites(list, h.opts.Set, h.sites.Load())
 	if err != nil {
 		return err
 	}

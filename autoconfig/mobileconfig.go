@@ -22,7 +22,7 @@ func (h *Handler) serveMobileconfig(w *recorder, r *http.Request, all *sites) {
 		badRequest(w, "no email address")
 		return
 	}
-	s, addr, st, ok := h.personal(w, all, raw, func(s *site) error { return s.noApple })
+	s, addr, st, ok := h.personal(w, all, raw, func(s *site) error { return s.files().noApple })
 	if !ok {
 		return
 	}

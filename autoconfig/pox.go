@@ -49,7 +49,7 @@ func (h *Handler) servePOX(w *recorder, r *http.Request, all *sites) {
 		h.poxError(w, http.StatusOK, outlook.ErrorAddressNotFound)
 		return
 	}
-	_, _, st, ok := h.personal(w, all, req.EMailAddress, func(s *site) error { return s.noOutlook })
+	_, _, st, ok := h.personal(w, all, req.EMailAddress, func(s *site) error { return s.files().noOutlook })
 	if !ok {
 		return
 	}

@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/apple"
 	"github.com/mailprofile/mailprofile/outlook"
-	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
 // sites is everything served, checked once per SetSites; requests only
@@ -28,14 +28,11 @@ type site struct {
 	site *mailprofile.Site
 	set  *mailprofile.ServerSet
 
-	// domainFile is the Thunderbird file of the whole domain, with
-	// placeholders: what anybody without a login of their own is told.
-	// It does not depend on the address, so it is made once.
-	domainFile []byte
-
-	// noOutlook and noApple say why the set cannot be given in those
-	// formats (OAuth2 logins); their endpoints then answer 404.
-	noOutlook, noApple error
+	// made guards formats, found out on the first request that needs
+	// them: a host of many domains starts without making documents for
+	// domains nobody asks about.
+	made    sync.Once
+	formats formats
 
 	// personal holds the accounts that override their login on the set,
 	// by lower-case address: only they get answers of their own, so that
@@ -43,15 +40,21 @@ type site struct {
 	personal map[string]*mailprofile.Account
 }
 
-func newSites(list []*mailprofile.Site, setName string) (*sites, error) {
+// newSites builds what is served of list. A site that old (the sites
+// served until now, or nil) has already built from the very same
+// description is taken over as it is.
+func newSites(list []*mailprofile.Site, setName string, old *sites) (*sites, error) {
 	all := &sites{byDomain: make(map[string]*site, len(list)), hosts: make(map[string]bool)}
 	for _, s := range list {
 		if _, dup := all.byDomain[s.Domain]; dup {
 			return nil, fmt.Errorf("autoconfig: %s is described twice", s.Domain)
 		}
-		built, err := newSite(s, setName)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.Domain, err)
+		built := old.same(s)
+		if built == nil {
+			var err error
+			if built, err = newSite(s, setName); err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Domain, err)
+			}
 		}
 		all.byDomain[s.Domain] = built
 		for _, h := range []string{s.Domain, "autoconfig." + s.Domain, "autodiscover." + s.Domain, baseHost(s)} {
@@ -65,6 +68,17 @@ func newSites(list []*mailprofile.Site, setName string) (*sites, error) {
 	return all, nil
 }
 
+// same is the site built from the description s, if there is one.
+func (all *sites) same(s *mailprofile.Site) *site {
+	if all == nil {
+		return nil
+	}
+	if built := all.byDomain[s.Domain]; built != nil && built.site == s {
+		return built
+	}
+	return nil
+}
+
 // baseHost is the host name of the site's base_url, or "".
 func baseHost(s *mailprofile.Site) string {
 	u, err := url.Parse(s.BaseURL)
@@ -74,28 +88,45 @@ func baseHost(s *mailprofile.Site) string {
 	return strings.ToLower(u.Hostname())
 }
 
-// newSite checks that every format can be made for the set, so that
-// requests meet no surprise, and keeps the accounts with logins of their
-// own (not the others: a site may have a million).
+// formats says which formats the domain's set can be given in, found out
+// once.
+type formats struct {
+	// noOutlook and noApple say why the set cannot be given in those
+	// formats (OAuth2 logins); their endpoints then answer 404.
+	noOutlook, noApple error
+}
+
+// files finds out, on first use, whether the set can be given to Outlook
+// and Apple devices.
+func (s *site) files() *formats {
+	s.made.Do(func() {
+		f := &s.formats
+		domain, err := s.site.DomainSettings(s.set.Name)
+		if err != nil {
+			f.noOutlook, f.noApple = err, err
+			return
+		}
+		if _, err := outlook.Generate(domain, nil); err != nil {
+			f.noOutlook = err
+		}
+		anybody, err := s.site.Settings(domain.Set.Name, &mailprofile.Account{Address: "anybody@" + s.site.Domain})
+		if err == nil {
+			_, err = apple.Generate([]*mailprofile.Settings{anybody}, nil)
+		}
+		f.noApple = err
+	})
+	return &s.formats
+}
+
+// newSite checks that the set can be given (the files themselves are made
+// on first use), and keeps the accounts with logins of their own (not the
+// others: a site may have a million).
 func newSite(s *mailprofile.Site, setName string) (*site, error) {
 	domain, err := s.DomainSettings(setName)
 	if err != nil {
 		return nil, err
 	}
 	out := &site{site: s, set: domain.Set, personal: make(map[string]*mailprofile.Account)}
-	if out.domainFile, err = thunderbird.Generate(domain, nil); err != nil {
-		return nil, err
-	}
-	if _, err := outlook.Generate(domain, nil); err != nil {
-		out.noOutlook = err
-	}
-	anybody, err := s.Settings(domain.Set.Name, &mailprofile.Account{Address: "anybody@" + s.Domain})
-	if err != nil {
-		return nil, err
-	}
-	if _, err := apple.Generate([]*mailprofile.Settings{anybody}, nil); err != nil {
-		out.noApple = err
-	}
 	err = s.EachAccount(func(a *mailprofile.Account) error {
 		if a.HasSet(domain.Set.Name) && a.UsernameOn(domain.Set.Name) != "" {
 			out.personal[strings.ToLower(a.Address)] = a

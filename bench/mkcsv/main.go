@@ -1,6 +1,8 @@
 // Mkcsv writes a description and an accounts CSV file with n people for the
 // gen benchmark: the migration example's servers, every fifth person with a
-// different old login, names in Japanese.
+// different old login, names in Japanese; with -personal P, P percent of
+// them with a login of their own on the new set too (those are the accounts
+// that serve keeps in memory).
 //
 //	go run ./bench/mkcsv -n 10000 -o /tmp/bench
 package main
@@ -32,6 +34,7 @@ accounts_csv: accounts.csv
 func main() {
 	n := flag.Int("n", 10000, "number of accounts")
 	dir := flag.String("o", "bench/out", "output folder")
+	personal := flag.Float64("personal", 0, "percent of the accounts with a login of their own on the new set")
 	flag.Parse()
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		log.Fatal(err)
@@ -44,13 +47,21 @@ func main() {
 		log.Fatal(err)
 	}
 	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "address,name,username.old")
+	fmt.Fprintln(w, "address,name,username.old,username.new")
+	every := 0
+	if *personal > 0 {
+		every = int(100 / *personal)
+	}
 	for i := range *n {
 		old := ""
 		if i%5 == 0 {
 			old = fmt.Sprintf("user%06d", i)
 		}
-		fmt.Fprintf(w, "user%06d@example.co.jp,社員 %d 号,%s\n", i, i, old)
+		own := ""
+		if every > 0 && i%every == 0 {
+			own = fmt.Sprintf("u%06d.mail", i)
+		}
+		fmt.Fprintf(w, "user%06d@example.co.jp,社員 %d 号,%s,%s\n", i, i, old, own)
 	}
 	if err := w.Flush(); err != nil {
 		log.Fatal(err)

@@ -19,6 +19,7 @@ import (
 // others down, nor its own domains.
 type catalog struct {
 	config string
+	loader mailprofile.Loader // reads again only the files that changed
 
 	mu      sync.Mutex
 	good    map[string][]*mailprofile.Site // by file: its last good sites
@@ -39,12 +40,12 @@ func newCatalog(config string) *catalog {
 // its last good version when it had one. The error is for the path
 // itself (a folder gone or emptied): then nothing changes.
 func (c *catalog) load(log *slog.Logger, now time.Time) ([]*mailprofile.Site, error) {
-	sites, failed, err := mailprofile.LoadFiles(c.config)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sites, failed, err := c.loader.Load(c.config)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	good := map[string][]*mailprofile.Site{}
 	for _, s := range sites {
 		good[s.Source.File] = append(good[s.Source.File], s)
