@@ -45,16 +45,10 @@ func (h *Handler) serveClientConfig(w *recorder, r *http.Request, all *sites) {
 		}
 		w.domain = s.site.Domain
 	}
-	// The domain's file, with placeholders: what anybody without a login
-	// of their own is told. Made for each request, so that a host of many
-	// domains keeps no file in memory.
-	domain, err := s.site.DomainSettings(s.set.Name)
-	if err == nil {
-		var body []byte
-		if body, err = thunderbird.Generate(domain, nil); err == nil {
-			write(w, thunderbird.ContentType, body)
-			return
-		}
+	f := s.files()
+	if f.domainErr != nil { // New checked the settings: a bug
+		internalError(w)
+		return
 	}
-	internalError(w) // New checked the settings: a bug
+	write(w, thunderbird.ContentType, f.domainFile)
 }

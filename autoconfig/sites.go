@@ -1,6 +1,7 @@
 package autoconfig
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/mailprofile/mailprofile"
 	"github.com/mailprofile/mailprofile/apple"
 	"github.com/mailprofile/mailprofile/outlook"
+	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
 // sites is everything served, checked once per SetSites; requests only
@@ -28,9 +30,9 @@ type site struct {
 	site *mailprofile.Site
 	set  *mailprofile.ServerSet
 
-	// made guards formats, found out on the first request that needs
-	// them: a host of many domains starts without making documents for
-	// domains nobody asks about.
+	// made guards formats, made on the first request that needs them: a
+	// host of many domains starts without making documents, and keeps
+	// none for domains nobody asks about.
 	made    sync.Once
 	formats formats
 
@@ -88,24 +90,32 @@ func baseHost(s *mailprofile.Site) string {
 	return strings.ToLower(u.Hostname())
 }
 
-// formats says which formats the domain's set can be given in, found out
-// once.
+// formats is what is made once per domain, when it is first asked about.
 type formats struct {
+	// domainFile is the Thunderbird file of the whole domain, with
+	// placeholders: what anybody without a login of their own is told.
+	// It does not depend on the address, so it is made once; domainErr
+	// says why it could not be.
+	domainFile []byte
+	domainErr  error
+
 	// noOutlook and noApple say why the set cannot be given in those
 	// formats (OAuth2 logins); their endpoints then answer 404.
 	noOutlook, noApple error
 }
 
-// files finds out, on first use, whether the set can be given to Outlook
-// and Apple devices.
+// files makes, on first use, the domain's Thunderbird file, and finds out
+// whether the set can be given to Outlook and Apple devices.
 func (s *site) files() *formats {
 	s.made.Do(func() {
 		f := &s.formats
 		domain, err := s.site.DomainSettings(s.set.Name)
 		if err != nil {
-			f.noOutlook, f.noApple = err, err
+			f.domainErr, f.noOutlook, f.noApple = err, err, err
 			return
 		}
+		file, err := thunderbird.Generate(domain, nil)
+		f.domainFile, f.domainErr = bytes.Clone(file), err // no spare capacity kept
 		if _, err := outlook.Generate(domain, nil); err != nil {
 			f.noOutlook = err
 		}
