@@ -130,6 +130,19 @@ func handshake(addr, name string, roots *x509.CertPool) ([]*x509.Certificate, er
 	return conn.ConnectionState().PeerCertificates, nil
 }
 
+// signedProfile fetches an Apple profile and reads its signature.
+func signedProfile(t *testing.T, client *http.Client, url string) *pkcs7.PKCS7 {
+	t.Helper()
+	resp, err := client.Get(url)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode, "%s", body)
+	p7, err := pkcs7.Parse(body)
+	require.NoError(t, err)
+	return p7
+}
+
 // TestServeACME gets certificates from a real ACME server by TLS-ALPN-01:
 // for two domains' names, verified by a client against the ACME server's
 // root; refuses a name it does not serve before any order; gets one for a
@@ -170,13 +183,7 @@ func TestServeACME(t *testing.T) {
 			return (&net.Dialer{}).DialContext(ctx, network, p.addr)
 		},
 	}}
-	resp, err := client.Get("https://autoconfig.one.test:" + strconv.Itoa(port) + "/apple/a@one.test.mobileconfig")
-	require.NoError(t, err)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, 200, resp.StatusCode, "%s", body)
-	p7, err := pkcs7.Parse(body)
-	require.NoError(t, err)
+	p7 := signedProfile(t, client, "https://autoconfig.one.test:"+strconv.Itoa(port)+"/apple/a@one.test.mobileconfig")
 	served, err := handshake(p.addr, "autoconfig.one.test", a.roots)
 	require.NoError(t, err)
 	assert.True(t, p7.GetOnlySigner().Equal(served[0]), "signed by the serving certificate")
@@ -343,14 +350,7 @@ func TestServeReloadsSigner(t *testing.T) {
 		return cert
 	}
 	signer := func(p *process) *x509.Certificate {
-		resp, err := http.Get("http://" + p.addr + "/apple/a@one.test.mobileconfig")
-		require.NoError(t, err)
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		require.Equal(t, 200, resp.StatusCode, "%s", body)
-		p7, err := pkcs7.Parse(body)
-		require.NoError(t, err)
-		return p7.GetOnlySigner()
+		return signedProfile(t, http.DefaultClient, "http://"+p.addr+"/apple/a@one.test.mobileconfig").GetOnlySigner()
 	}
 	first := issue()
 	p := start(t, "-c", write(t, "one.yaml", desc("one.test")), "--sign-cert", filepath.Join(dir, "sign.crt"), "--sign-key", filepath.Join(dir, "sign.key"))
