@@ -116,8 +116,11 @@ type fileStamp struct {
 const racyWindow = 2 * time.Second
 
 func stampOf(name string) fileStamp {
-	now := time.Now()
 	info, err := os.Stat(name)
+	return stampOfInfo(name, info, err, time.Now())
+}
+
+func stampOfInfo(name string, info os.FileInfo, err error, now time.Time) fileStamp {
 	if err != nil {
 		return fileStamp{name: name, err: err.Error()}
 	}
@@ -199,12 +202,30 @@ func (l *Loader) Load(path string) ([]*Site, []FileError, error) {
 	return sites, failed, nil
 }
 
+// readStamped reads a file and its stamp, taken from the open file before
+// it is read.
+func readStamped(name string) ([]byte, fileStamp, error) {
+	now := time.Now()
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, stampOfInfo(name, nil, err, now), err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	st := stampOfInfo(name, info, err, now)
+	if err != nil {
+		return nil, st, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, info.Size()+1))
+	return data, st, err
+}
+
 // loadFile reads and checks one description file, noting the state of it
 // (before it is read) and of the accounts CSV files its sites name (after:
 // one changed while it was read is recent, so not trusted; see racyWindow).
 func loadFile(name string) *loadedFile {
-	out := &loadedFile{stamps: []fileStamp{stampOf(name)}}
-	data, err := os.ReadFile(name)
+	data, st, err := readStamped(name)
+	out := &loadedFile{stamps: []fileStamp{st}}
 	if err != nil {
 		out.err = ErrorList{{Pos: Pos{File: name}, Msg: readError(err)}}
 		return out
@@ -584,7 +605,6 @@ func (r *reader) mappingOf(n *yaml.Node, path string, src *Source, secretKeys bo
 		r.errorf(n, path, "must be a mapping of keys to values, not %s", describe(n))
 		return
 	}
-	seen := make(map[string]bool)
 	if src != nil && src.keys == nil {
 		src.keys = make([]keyLine, 0, len(n.Content)/2)
 	}
@@ -595,11 +615,10 @@ func (r *reader) mappingOf(n *yaml.Node, path string, src *Source, secretKeys bo
 		if secretKeys {
 			field = joinPath(path, "…")
 		}
-		if seen[key] {
+		if appearsBefore(n.Content[:i], key) {
 			r.errorf(k, field, "appears twice")
 			continue
 		}
-		seen[key] = true
 		if src != nil {
 			src.setKey(key, k.Line)
 		}
@@ -607,6 +626,17 @@ func (r *reader) mappingOf(n *yaml.Node, path string, src *Source, secretKeys bo
 			r.errorf(k, field, "unknown field")
 		}
 	}
+}
+
+// appearsBefore reports whether key is one of the keys of pairs, the
+// key/value nodes of a mapping before it. A mapping has a handful of keys.
+func appearsBefore(pairs []*yaml.Node, key string) bool {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i].Value == key {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *reader) sequence(n *yaml.Node, path string, f func(i int, v *yaml.Node, path string)) {
