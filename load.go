@@ -216,7 +216,7 @@ func readStamped(name string) ([]byte, fileStamp, error) {
 	if err != nil {
 		return nil, st, err
 	}
-	data, err := io.ReadAll(io.LimitReader(f, info.Size()+1))
+	data, err := io.ReadAll(f) // not by its size: it may be a pipe
 	return data, st, err
 }
 
