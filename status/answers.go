@@ -28,8 +28,9 @@ const (
 
 // Source is the server an answer came from.
 type Source struct {
-	Kind   string `json:"kind"`   // authoritative, system or resolver
-	Server string `json:"server"` // e.g. "ns1.example.jp (192.0.2.53:53, authoritative)"
+	Kind   string `json:"kind"`         // authoritative, system or resolver
+	Server string `json:"server"`       // e.g. "ns1.example.jp (192.0.2.53:53, authoritative)"
+	NS     string `json:"ns,omitempty"` // the name server's name, for an authoritative one
 }
 
 // Answer is one server's answer to one question.
@@ -162,7 +163,7 @@ func (d *dnsRun) askAll(ctx context.Context, sources []source, questions []quest
 
 // answer asks q at src and classifies what comes back.
 func (d *dnsRun) answer(ctx context.Context, src source, q question) Answer {
-	a := Answer{Name: q.name, Type: dns.TypeToString[q.qtype], Source: Source{Kind: src.kind, Server: src.String()}, mail: q.mail}
+	a := Answer{Name: q.name, Type: dns.TypeToString[q.qtype], Source: Source{Kind: src.kind, Server: src.String(), NS: src.name}, mail: q.mail}
 	recurse := src.kind != "authoritative"
 	m, err := d.ask.ask(ctx, src.addr, q.name, q.qtype, recurse)
 	if err != nil {

@@ -333,6 +333,10 @@ func (r *Report) verdict(opts *Options) {
 		q := a.Name + " " + a.Type
 		switch a.Class {
 		case ClassError:
+			if r.answeredElsewhere(a) {
+				r.Notes = append(r.Notes, fmt.Sprintf("%s gave no answer for %s (%s), but the same name server answered at another of its addresses (an IPv6 address from a machine without IPv6, say).", a.Source.Server, q, a.Error))
+				continue
+			}
 			block(fmt.Sprintf("%s: no answer for %s (%s)", a.Source.Server, q, a.Error),
 				"make sure the server answers, or remove it from the domain's NS records if it no longer serves the zone")
 		case ClassOld, ClassMixed:
@@ -376,6 +380,14 @@ func (r *Report) verdict(opts *Options) {
 		r.Notes = append(r.Notes, "No mailbox on the old server was checked: give passwords (password."+r.From+" in the accounts CSV, --passwords FILE or MAILPROFILE_PASSWORD) to look into them.")
 	}
 	r.Ready = len(r.Blockers) == 0
+}
+
+// answeredElsewhere reports whether the name server that gave a no answer
+// answered the same question at another of its addresses.
+func (r *Report) answeredElsewhere(a Answer) bool {
+	return a.Source.NS != "" && slices.ContainsFunc(r.DNS, func(b Answer) bool {
+		return b.Source.NS == a.Source.NS && b.Name == a.Name && b.Type == a.Type && b.Class != ClassError
+	})
 }
 
 func (r *Report) hasAuthoritative() bool {
