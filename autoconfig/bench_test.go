@@ -37,6 +37,7 @@ func benchmark(b *testing.B, opts *autoconfig.Options, method, target, body stri
 		b.Fatal(err)
 	}
 	r := httptest.NewRequest(method, target, nil)
+	r.Host = "autoconfig.example.co.jp" // a name of the domain: answers link back to it
 	reader := bytes.NewReader([]byte(body))
 	w := &discard{header: make(http.Header)}
 	b.ReportAllocs()
