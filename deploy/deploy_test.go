@@ -146,6 +146,14 @@ http {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(main), 0o644))
 	waitListening(t, "127.0.0.1:"+httpsPort, start(t, exec.Command(nginx, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"))))
 
+	checkProxy(t, ca, httpsPort, httpPort, 301)
+}
+
+// checkProxy checks a proxy example in front of serve: it listens at
+// httpsPort (for :443) and httpPort (for :80) with a certificate of ca for
+// every name of the example, and redirects plain HTTP with redirectCode.
+func checkProxy(t *testing.T, ca *testpki.CA, httpsPort, httpPort string, redirectCode int) {
+	t.Helper()
 	roots := x509.NewCertPool()
 	roots.AddCert(ca.Cert)
 	client := &http.Client{
@@ -189,6 +197,38 @@ http {
 	assert.Equal(t, 200, status)
 	assert.Contains(t, body, "sv1234.example-host.jp")
 	status, _, header := get("http://setup.example-host.jp/setup/info@example.co.jp")
-	assert.Equal(t, 301, status)
+	assert.Equal(t, redirectCode, status)
 	assert.Equal(t, "https://setup.example-host.jp/setup/info@example.co.jp", header.Get("Location"))
+}
+
+// TestCaddyInFront runs deploy/Caddyfile with a real Caddy in front of
+// serve --trust-proxy: the same checks as for nginx. The test gives Caddy
+// its certificate and ports (the example lets Caddy get certificates
+// itself, on 443 and 80).
+func TestCaddyInFront(t *testing.T) {
+	caddy := spectest.Tool(t, "caddy", "caddy")
+	dir := t.TempDir()
+	servePort, httpsPort, httpPort := freePort(t), freePort(t), freePort(t)
+
+	serve := exec.Command(mailprofile(t), "serve", "-c", "../examples/migration.yaml", "--addr", "127.0.0.1:"+servePort, "--trust-proxy")
+	waitListening(t, "127.0.0.1:"+servePort, start(t, serve))
+
+	ca := testpki.NewRoot(t, "caddy test root")
+	cert, key := ca.Issue(t, testpki.Spec{CommonName: "autoconfig.example.co.jp", DNSNames: []string{"autoconfig.example.co.jp", "autodiscover.example.co.jp", "setup.example-host.jp"}})
+	certFile := testpki.Write(t, dir, "fullchain.pem", testpki.CertPEM(cert))
+	keyFile := testpki.Write(t, dir, "privkey.pem", testpki.KeyPEM(t, key))
+
+	example, err := os.ReadFile("Caddyfile")
+	require.NoError(t, err)
+	site := strings.NewReplacer(
+		"\trequest_body {", fmt.Sprintf("\ttls %s %s\n\trequest_body {", certFile, keyFile),
+		"127.0.0.1:8080", "127.0.0.1:"+servePort,
+	).Replace(string(example))
+	global := fmt.Sprintf("{\n\tadmin off\n\thttp_port %s\n\thttps_port %s\n\tdefault_bind 127.0.0.1\n\tstorage file_system %s\n\tskip_install_trust\n}\n", httpPort, httpsPort, filepath.Join(dir, "storage"))
+	config := filepath.Join(dir, "Caddyfile")
+	require.NoError(t, os.WriteFile(config, []byte(global+site), 0o644))
+	cmd := exec.Command(caddy, "run", "--config", config, "--adapter", "caddyfile")
+	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
+	waitListening(t, "127.0.0.1:"+httpsPort, start(t, cmd))
+	checkProxy(t, ca, httpsPort, httpPort, 308)
 }
