@@ -101,20 +101,32 @@ func start(t *testing.T, cmd *exec.Cmd) <-chan error {
 	return done
 }
 
+// proxied is serve --trust-proxy on loopback, waiting for a proxy in front
+// of it: the ports, and a certificate of ca for every name of the examples.
+type proxied struct {
+	dir, servePort, httpsPort, httpPort string
+	ca                                  *testpki.CA
+	certFile, keyFile                   string
+}
+
+func behindProxy(t *testing.T) *proxied {
+	t.Helper()
+	p := &proxied{dir: t.TempDir(), servePort: freePort(t), httpsPort: freePort(t), httpPort: freePort(t)}
+	serve := exec.Command(mailprofile(t), "serve", "-c", "../examples/migration.yaml", "--addr", "127.0.0.1:"+p.servePort, "--trust-proxy")
+	waitListening(t, "127.0.0.1:"+p.servePort, start(t, serve))
+	p.ca = testpki.NewRoot(t, "proxy test root")
+	cert, key := p.ca.Issue(t, testpki.Spec{CommonName: "autoconfig.example.co.jp", DNSNames: []string{"autoconfig.example.co.jp", "autodiscover.example.co.jp", "setup.example-host.jp"}})
+	p.certFile = testpki.Write(t, p.dir, "fullchain.pem", testpki.CertPEM(cert))
+	p.keyFile = testpki.Write(t, p.dir, "privkey.pem", testpki.KeyPEM(t, key))
+	return p
+}
+
 // TestNginxInFront runs deploy/nginx.conf, as it is but for its ports and
 // certificate, with a real nginx in front of serve --trust-proxy.
 func TestNginxInFront(t *testing.T) {
 	nginx := spectest.Tool(t, "nginx", "nginx")
-	dir := t.TempDir()
-	servePort, httpsPort, httpPort := freePort(t), freePort(t), freePort(t)
-
-	serve := exec.Command(mailprofile(t), "serve", "-c", "../examples/migration.yaml", "--addr", "127.0.0.1:"+servePort, "--trust-proxy")
-	waitListening(t, "127.0.0.1:"+servePort, start(t, serve))
-
-	ca := testpki.NewRoot(t, "nginx test root")
-	cert, key := ca.Issue(t, testpki.Spec{CommonName: "autoconfig.example.co.jp", DNSNames: []string{"autoconfig.example.co.jp", "autodiscover.example.co.jp", "setup.example-host.jp"}})
-	certFile := testpki.Write(t, dir, "fullchain.pem", testpki.CertPEM(cert))
-	keyFile := testpki.Write(t, dir, "privkey.pem", testpki.KeyPEM(t, key))
+	p := behindProxy(t)
+	dir, servePort, httpsPort, httpPort, certFile, keyFile := p.dir, p.servePort, p.httpsPort, p.httpPort, p.certFile, p.keyFile
 
 	example, err := os.ReadFile("nginx.conf")
 	require.NoError(t, err)
@@ -146,7 +158,7 @@ http {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(main), 0o644))
 	waitListening(t, "127.0.0.1:"+httpsPort, start(t, exec.Command(nginx, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"))))
 
-	checkProxy(t, ca, httpsPort, httpPort, 301)
+	checkProxy(t, p.ca, httpsPort, httpPort, 301)
 }
 
 // checkProxy checks a proxy example in front of serve: it listens at
@@ -207,16 +219,8 @@ func checkProxy(t *testing.T, ca *testpki.CA, httpsPort, httpPort string, redire
 // itself, on 443 and 80).
 func TestCaddyInFront(t *testing.T) {
 	caddy := spectest.Tool(t, "caddy", "caddy")
-	dir := t.TempDir()
-	servePort, httpsPort, httpPort := freePort(t), freePort(t), freePort(t)
-
-	serve := exec.Command(mailprofile(t), "serve", "-c", "../examples/migration.yaml", "--addr", "127.0.0.1:"+servePort, "--trust-proxy")
-	waitListening(t, "127.0.0.1:"+servePort, start(t, serve))
-
-	ca := testpki.NewRoot(t, "caddy test root")
-	cert, key := ca.Issue(t, testpki.Spec{CommonName: "autoconfig.example.co.jp", DNSNames: []string{"autoconfig.example.co.jp", "autodiscover.example.co.jp", "setup.example-host.jp"}})
-	certFile := testpki.Write(t, dir, "fullchain.pem", testpki.CertPEM(cert))
-	keyFile := testpki.Write(t, dir, "privkey.pem", testpki.KeyPEM(t, key))
+	p := behindProxy(t)
+	dir, servePort, httpsPort, httpPort, certFile, keyFile := p.dir, p.servePort, p.httpsPort, p.httpPort, p.certFile, p.keyFile
 
 	example, err := os.ReadFile("Caddyfile")
 	require.NoError(t, err)
@@ -230,5 +234,5 @@ func TestCaddyInFront(t *testing.T) {
 	cmd := exec.Command(caddy, "run", "--config", config, "--adapter", "caddyfile")
 	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
 	waitListening(t, "127.0.0.1:"+httpsPort, start(t, cmd))
-	checkProxy(t, ca, httpsPort, httpPort, 308)
+	checkProxy(t, p.ca, httpsPort, httpPort, 308)
 }
