@@ -416,3 +416,18 @@ servers:
 	assert.Same(t, third["a.example"], fourth["a.example"])
 	assert.NotSame(t, third["d.example"], fourth["d.example"], "written just now: read again until its time is safe")
 }
+
+// TestServiceHosts lists the names serve answers under for a site.
+func TestServiceHosts(t *testing.T) {
+	site, err := mailprofile.Parse("site.yaml", []byte(`domain: 例え.jp
+base_url: https://Setup.Example-Host.jp:8443/x
+discovery: {host: mp.example-host.jp}
+servers:
+  new:
+    incoming: [{protocol: imap, host: mail.example-host.jp}]
+    outgoing: [{host: mail.example-host.jp, port: 587}]
+`))
+	require.NoError(t, err)
+	assert.Equal(t, "setup.example-host.jp", site.BaseHost())
+	assert.Equal(t, []string{"autoconfig.xn--r8jz45g.jp", "autodiscover.xn--r8jz45g.jp", "setup.example-host.jp", "mp.example-host.jp"}, site.ServiceHosts())
+}

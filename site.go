@@ -2,7 +2,9 @@ package mailprofile
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -312,6 +314,31 @@ func (s *Site) DisplayName() string {
 		return s.Organization
 	}
 	return s.UnicodeDomain()
+}
+
+// BaseHost is the host name of BaseURL, lower case and without a port, or
+// "" when there is none.
+func (s *Site) BaseHost() string {
+	u, err := url.Parse(s.BaseURL)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// ServiceHosts are the host names under which mailprofile serve answers
+// for the site, besides the domain itself: autoconfig.DOMAIN,
+// autodiscover.DOMAIN, the host of BaseURL and Discovery.Host, when given.
+// They are the names a certificate of the service must cover.
+func (s *Site) ServiceHosts() []string {
+	hosts := []string{"autoconfig." + s.Domain, "autodiscover." + s.Domain}
+	if h := s.BaseHost(); h != "" {
+		hosts = append(hosts, h)
+	}
+	if s.Discovery != nil && s.Discovery.Host != "" {
+		hosts = append(hosts, s.Discovery.Host)
+	}
+	return hosts
 }
 
 // UnicodeDomain is Domain in its Unicode (U-label) form, for people.

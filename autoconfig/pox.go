@@ -91,7 +91,7 @@ func (h *Handler) serveAutodiscoverJSON(w *recorder, r *http.Request, all *sites
 	}
 	host := h.ownHost(r, all)
 	if host == "" {
-		host = baseHost(s.site)
+		host = s.site.BaseHost()
 	}
 	if host == "" {
 		badRequest(w, "not a host of a served domain")

@@ -3,7 +3,6 @@ package autoconfig
 import (
 	"bytes"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -59,14 +58,11 @@ func newSites(list []*mailprofile.Site, setName string, old *sites) (*sites, err
 			}
 		}
 		all.byDomain[s.Domain] = built
-		for _, h := range []string{s.Domain, "autoconfig." + s.Domain, "autodiscover." + s.Domain, baseHost(s)} {
+		all.hosts[s.Domain] = true
+		for _, h := range s.ServiceHosts() {
 			all.hosts[h] = true
 		}
-		if s.Discovery != nil && s.Discovery.Host != "" {
-			all.hosts[s.Discovery.Host] = true
-		}
 	}
-	delete(all.hosts, "")
 	return all, nil
 }
 
@@ -79,15 +75,6 @@ func (all *sites) same(s *mailprofile.Site) *site {
 		return built
 	}
 	return nil
-}
-
-// baseHost is the host name of the site's base_url, or "".
-func baseHost(s *mailprofile.Site) string {
-	u, err := url.Parse(s.BaseURL)
-	if err != nil {
-		return ""
-	}
-	return strings.ToLower(u.Hostname())
 }
 
 // formats is what is made once per domain, when it is first asked about.

@@ -102,39 +102,16 @@ func (s *certStore) getCertificate(hello *tls.ClientHelloInfo) (*tls.Certificate
 	return set.first, nil
 }
 
-// acmeNames are the names serve may get certificates for: for each domain
-// autoconfig. and autodiscover., and the hosts of base_url and
-// discovery.host, all in ASCII form.
+// acmeNames are the names serve may get certificates for: the service
+// hosts of every site (autoconfig., autodiscover., base_url, discovery.host).
 func acmeNames(sites []*mailprofile.Site) map[string]bool {
 	names := map[string]bool{}
 	for _, s := range sites {
-		names["autoconfig."+s.Domain] = true
-		names["autodiscover."+s.Domain] = true
-		if s.BaseURL != "" {
-			if host := urlHost(s.BaseURL); host != "" {
-				names[host] = true
-			}
-		}
-		if s.Discovery != nil && s.Discovery.Host != "" {
-			names[strings.ToLower(s.Discovery.Host)] = true
+		for _, h := range s.ServiceHosts() {
+			names[h] = true
 		}
 	}
 	return names
-}
-
-// urlHost is the host of a URL, lower case, without a port.
-func urlHost(raw string) string {
-	rest, ok := strings.CutPrefix(raw, "https://")
-	if !ok {
-		rest, _ = strings.CutPrefix(raw, "http://")
-	}
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		rest = rest[:i]
-	}
-	if host, _, err := net.SplitHostPort(rest); err == nil {
-		rest = host
-	}
-	return strings.ToLower(strings.Trim(rest, "[]"))
 }
 
 // newACME is the certificate manager of --acme: certificates from the
