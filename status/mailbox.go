@@ -112,17 +112,9 @@ func mailJobs(site *mailprofile.Site, from *mailprofile.ServerSet, opts *Options
 // checkMailboxes looks into each mailbox of jobs, at most opts.Parallel at
 // a time. Mail that arrived at or after since is counted; mail within the
 // quiet time before now makes a mailbox "received".
-func checkMailboxes(ctx context.Context, jobs []mailJob, opts *Options, timeout time.Duration, since, now time.Time) []Mailbox {
-	quiet := opts.Quiet
-	if quiet <= 0 {
-		quiet = DefaultQuiet
-	}
-	parallel := opts.Parallel
-	if parallel <= 0 {
-		parallel = 4
-	}
+func checkMailboxes(ctx context.Context, jobs []mailJob, opts *Options, since, now time.Time) []Mailbox {
 	out := make([]Mailbox, len(jobs))
-	limit := make(chan struct{}, parallel)
+	limit := make(chan struct{}, opts.Parallel)
 	var wg sync.WaitGroup
 	for i, j := range jobs {
 		wg.Go(func() {
@@ -131,10 +123,10 @@ func checkMailboxes(ctx context.Context, jobs []mailJob, opts *Options, timeout 
 				defer func() { <-limit }()
 			case <-ctx.Done():
 			}
-			mb := look(ctx, j, opts, timeout, since)
+			mb := look(ctx, j, opts, since)
 			if mb.Status == "" {
 				mb.Status = MailboxQuiet
-				if !mb.Newest.IsZero() && now.Sub(mb.Newest) < quiet {
+				if !mb.Newest.IsZero() && now.Sub(mb.Newest) < opts.Quiet {
 					mb.Status = MailboxReceived
 				}
 			}
@@ -146,7 +138,7 @@ func checkMailboxes(ctx context.Context, jobs []mailJob, opts *Options, timeout 
 }
 
 // look logs in to one mailbox, read only.
-func look(ctx context.Context, j mailJob, opts *Options, timeout time.Duration, since time.Time) Mailbox {
+func look(ctx context.Context, j mailJob, opts *Options, since time.Time) Mailbox {
 	srv := j.server
 	mb := Mailbox{Address: j.address, Server: fmt.Sprintf("%s %s", strings.ToUpper(string(srv.Protocol)), net.JoinHostPort(srv.Host, strconv.Itoa(srv.Port)))}
 	switch {
@@ -163,9 +155,9 @@ func look(ctx context.Context, j mailJob, opts *Options, timeout time.Duration, 
 	cfg := &tls.Config{ServerName: srv.Host, RootCAs: opts.Roots, InsecureSkipVerify: opts.InsecureTLS}
 	var err error
 	if srv.Protocol == mailprofile.ProtocolIMAP {
-		err = lookIMAP(ctx, j, cfg, timeout, since, &mb)
+		err = lookIMAP(ctx, j, cfg, opts.Timeout, since, &mb)
 	} else {
-		err = lookPOP3(ctx, j, cfg, timeout, since, &mb)
+		err = lookPOP3(ctx, j, cfg, opts.Timeout, since, &mb)
 	}
 	if err != nil {
 		mb.Status, mb.Reason = MailboxFailed, redact(err.Error(), j.password)
@@ -248,18 +240,16 @@ func lookIMAP(ctx context.Context, j mailJob, cfg *tls.Config, timeout time.Dura
 	}
 	set := new(imap.SeqSet)
 	set.AddNum(seq...)
-	set.AddNum(box.Messages) // the last message, for the newest arrival
+	set.AddNum(box.Messages) // the last message, for the newest arrival (a set holds it once)
 	ch := make(chan *imap.Message, 16)
 	fetched := make(chan error, 1)
 	go func() { fetched <- c.Fetch(set, []imap.FetchItem{imap.FetchInternalDate}, ch) }()
-	counted := map[uint32]bool{}
 	for msg := range ch {
 		t := msg.InternalDate
 		if t.After(mb.Newest) {
 			mb.Newest = t
 		}
-		if !since.IsZero() && !t.Before(since) && !counted[msg.SeqNum] {
-			counted[msg.SeqNum] = true
+		if !since.IsZero() && !t.Before(since) {
 			mb.Arrived++
 		}
 	}

@@ -86,11 +86,9 @@ func answerKey(a Answer) string {
 	return a.Name + " " + a.Type + " at " + a.Source.Server
 }
 
-// newState is what this run leaves for the next.
+// newState is what this run leaves for the next; prev is the state of the
+// last run of the same domain, or nil.
 func (r *Report) newState(prev *State) *State {
-	if prev != nil && prev.Domain != r.Domain {
-		prev = nil
-	}
 	st := &State{Version: stateVersion, Domain: r.Domain, Time: r.Time,
 		Answers: map[string]StateAnswer{}, Mailboxes: map[string]StateMailbox{}}
 	if r.authoritativeAllNew() {
@@ -114,10 +112,10 @@ func (r *Report) newState(prev *State) *State {
 	return st
 }
 
-// changes says, for people, what differs between the previous run and
-// this one.
+// changes says, for people, what differs between the previous run (nil:
+// none) and this one.
 func changes(prev, now *State) []string {
-	if prev == nil || prev.Domain != now.Domain {
+	if prev == nil {
 		return nil
 	}
 	var out []string

@@ -132,9 +132,7 @@ type Blocker struct {
 // error is for a description status cannot work with (no migration); what
 // cannot be reached is reported in the Report.
 func Run(ctx context.Context, site *mailprofile.Site, opts *Options) (*Report, error) {
-	if opts == nil {
-		opts = &Options{}
-	}
+	opts = opts.withDefaults()
 	m := site.Migration
 	if m == nil {
 		return nil, errors.New("the description has no migration: there is no old server to check")
@@ -155,12 +153,12 @@ func Run(ctx context.Context, site *mailprofile.Site, opts *Options) (*Report, e
 	if m.SwitchHasTime {
 		r.zoneOf = m.SwitchDate.Location()
 	}
-	if opts.Previous != nil && opts.Previous.Domain == site.Domain {
-		r.PreviousTime = opts.Previous.Time
+	prev := opts.Previous
+	if prev != nil && prev.Domain != site.Domain {
+		prev = nil // another domain's state says nothing of this one
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = 15 * time.Second
+	if prev != nil {
+		r.PreviousTime = prev.Time
 	}
 	jobs, err := mailJobs(site, from, opts)
 	if err != nil {
@@ -171,19 +169,38 @@ func Run(ctx context.Context, site *mailprofile.Site, opts *Options) (*Report, e
 		return nil, err
 	}
 
-	d := &dnsRun{site: site, from: from, to: to, resolvers: resolvers, ask: newAsker(timeout)}
-	r.MailSince = mailSince(m, opts.Previous, site.Domain)
+	d := &dnsRun{site: site, from: from, to: to, resolvers: resolvers, ask: newAsker(opts.Timeout)}
+	r.MailSince = mailSince(m, prev)
 	mailboxes := make(chan []Mailbox, 1)
-	go func() { mailboxes <- checkMailboxes(ctx, jobs, opts, timeout, r.MailSince, r.Time) }()
+	go func() { mailboxes <- checkMailboxes(ctx, jobs, opts, r.MailSince, r.Time) }()
 	d.run(ctx, r)
 	r.Mailboxes = <-mailboxes
 
-	r.switchTime(site, opts.Previous)
-	r.caches(opts.Previous)
-	r.verdict(opts)
-	r.state = r.newState(opts.Previous)
-	r.Changes = changes(opts.Previous, r.state)
+	r.switchTime(site, prev)
+	r.caches(prev)
+	r.verdict(opts.Quiet)
+	r.state = r.newState(prev)
+	r.Changes = changes(prev, r.state)
 	return r, nil
+}
+
+// withDefaults is a copy of opts (which may be nil) with every zero that
+// means a default filled in.
+func (opts *Options) withDefaults() *Options {
+	o := Options{}
+	if opts != nil {
+		o = *opts
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 15 * time.Second
+	}
+	if o.Quiet <= 0 {
+		o.Quiet = DefaultQuiet
+	}
+	if o.Parallel <= 0 {
+		o.Parallel = 4
+	}
+	return &o
 }
 
 // State is what the next run remembers of this one.
@@ -215,11 +232,11 @@ func resolverSources(opts *Options) ([]source, error) {
 
 // mailSince is when arrivals at the old server start to count: the switch
 // as early as it can have been.
-func mailSince(m *mailprofile.Migration, prev *State, domain string) time.Time {
+func mailSince(m *mailprofile.Migration, prev *State) time.Time {
 	switch {
 	case !m.SwitchDate.IsZero():
 		return m.SwitchDate
-	case prev != nil && prev.Domain == domain:
+	case prev != nil:
 		return prev.AllNewSince
 	}
 	return time.Time{}
@@ -236,7 +253,7 @@ func (r *Report) switchTime(site *mailprofile.Site, prev *State) {
 	case !m.SwitchDate.IsZero():
 		r.Switch = m.SwitchDate.AddDate(0, 0, 1)
 		r.SwitchNote = "a guess: the description gives the day without a time, so the end of that day (UTC) is assumed; write migration.switch_date as 2026-12-05T18:00+09:00 to say when"
-	case prev != nil && prev.Domain == r.Domain && !prev.AllNewSince.IsZero():
+	case prev != nil && !prev.AllNewSince.IsZero():
 		r.Switch = prev.AllNewSince
 		r.SwitchNote = "a guess: the first run that found every authoritative server answering new (there is no migration.switch_date)"
 	case r.authoritativeAllNew():
@@ -285,7 +302,7 @@ func (r *Report) caches(prev *State) {
 			}
 		}
 	}
-	if r.Switch.IsZero() || strings.HasPrefix(r.SwitchNote, "a guess") {
+	if strings.HasPrefix(r.SwitchNote, "a guess") {
 		r.CacheNote += "; the time of the switch is a guess too"
 	}
 }
@@ -294,7 +311,7 @@ func (r *Report) caches(prev *State) {
 // seen now or remembered; without one, the longest TTL of the answers now.
 func (r *Report) oldTTL(prev *State) (int, bool) {
 	ttl, known := 0, false
-	if prev != nil && prev.Domain == r.Domain && prev.OldTTL > 0 {
+	if prev != nil && prev.OldTTL > 0 {
 		ttl, known = prev.OldTTL, true
 	}
 	for _, a := range r.DNS {
@@ -313,12 +330,9 @@ func (r *Report) oldTTL(prev *State) (int, bool) {
 	return ttl, false
 }
 
-// verdict decides Ready and lists what is in the way.
-func (r *Report) verdict(opts *Options) {
-	quiet := opts.Quiet
-	if quiet <= 0 {
-		quiet = DefaultQuiet
-	}
+// verdict decides Ready and lists what is in the way; quiet is how long
+// the old mailboxes must have received nothing.
+func (r *Report) verdict(quiet time.Duration) {
 	block := func(what, do string) {
 		r.Blockers = append(r.Blockers, Blocker{What: what, Do: do})
 	}

@@ -43,7 +43,7 @@ func TestVerdictNameServerAtTwoAddresses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := &Report{Domain: "example.jp", From: "old", To: "new", Time: now, DNS: tt.dns,
 				Switch: now.Add(-72 * time.Hour), CacheUntil: now.Add(-71 * time.Hour)}
-			r.verdict(&Options{})
+			r.verdict(DefaultQuiet)
 			assert.Equal(t, tt.ready, r.Ready, "%+v", r.Blockers)
 		})
 	}
