@@ -87,7 +87,17 @@ func NewSigner(certPEM, keyPEM, chainPEM []byte, now time.Time) (*Signer, error)
 	if err != nil {
 		return nil, err
 	}
-	s := &Signer{cert: certs[0], key: key, chain: append(certs[1:], chain...)}
+	return SignerOf(append(certs, chain...), key, now)
+}
+
+// SignerOf makes a Signer of parsed certificates, the signer's first and
+// its chain after it (as in a tls.Certificate), and its private key, with
+// the checks of NewSigner.
+func SignerOf(certs []*x509.Certificate, key crypto.Signer, now time.Time) (*Signer, error) {
+	if len(certs) == 0 {
+		return nil, ErrNoSignerCert
+	}
+	s := &Signer{cert: certs[0], key: key, chain: certs[1:]}
 	pub, ok := s.cert.PublicKey.(interface{ Equal(crypto.PublicKey) bool })
 	if !ok || !pub.Equal(key.Public()) {
 		return nil, ErrKeyMismatch

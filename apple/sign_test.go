@@ -2,6 +2,7 @@ package apple_test
 
 import (
 	"bytes"
+	"crypto/x509"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,4 +156,19 @@ func TestRootCAPayload(t *testing.T) {
 	content2, err := opensslVerify(t, pk, signed)
 	require.NoError(t, err)
 	assert.Equal(t, string(data), string(content2))
+}
+
+// TestSignerOf makes a signer of parsed certificates, as serve does of its
+// TLS certificate, with NewSigner's checks.
+func TestSignerOf(t *testing.T) {
+	root := testpki.NewRoot(t, "mailprofile test root")
+	cert, key := root.Issue(t, testpki.Spec{CommonName: "setup.example.jp", DNSNames: []string{"setup.example.jp"}})
+	_, other := root.Issue(t, testpki.Spec{CommonName: "other.example.jp"})
+	s, err := apple.SignerOf([]*x509.Certificate{cert, root.Cert}, key, time.Now())
+	require.NoError(t, err)
+	assert.True(t, s.Certificate().Equal(cert))
+	_, err = apple.SignerOf([]*x509.Certificate{cert}, other, time.Now())
+	assert.ErrorIs(t, err, apple.ErrKeyMismatch)
+	_, err = apple.SignerOf(nil, key, time.Now())
+	assert.ErrorIs(t, err, apple.ErrNoSignerCert)
 }

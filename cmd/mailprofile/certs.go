@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -211,22 +211,17 @@ func (t *tlsSigners) signerFor(r *http.Request) *apple.Signer {
 
 // signerOf makes a profile signer of a serving certificate and its key.
 func signerOf(c *tls.Certificate) (*apple.Signer, error) {
-	if len(c.Certificate) == 0 {
-		return nil, errors.New("an empty certificate")
+	key, ok := c.PrivateKey.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("the certificate's key cannot sign")
 	}
-	var certPEM, chainPEM []byte
+	certs := make([]*x509.Certificate, len(c.Certificate))
 	for i, der := range c.Certificate {
-		b := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-		if i == 0 {
-			certPEM = b
-		} else {
-			chainPEM = append(chainPEM, b...)
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			return nil, err
 		}
+		certs[i] = cert
 	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
-	if err != nil {
-		return nil, err
-	}
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
-	return apple.NewSigner(certPEM, keyPEM, chainPEM, time.Now())
+	return apple.SignerOf(certs, key, time.Now())
 }
