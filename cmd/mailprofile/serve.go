@@ -203,11 +203,10 @@ func newServer(sf *serveFlags, stderr io.Writer) (*server, error) {
 		return nil, err
 	}
 	s.started = sites
-	names := acmeNames(sites)
-	s.allowed.Store(&names)
 	if err := s.setupTLS(); err != nil {
 		return nil, err
 	}
+	s.allow(sites)
 	if *sf.metricsAddr != "" {
 		s.met = newMetrics(*sf.metricsDomains)
 		if s.tlsConf != nil {
@@ -252,6 +251,14 @@ func (s *server) setupTLS() error {
 		s.tlsConf = &tls.Config{GetCertificate: s.certs.getCertificate}
 	}
 	return nil
+}
+
+// allow sets the names --acme may get certificates for: those of sites.
+func (s *server) allow(sites []*mailprofile.Site) {
+	if s.acme != nil {
+		names := acmeNames(sites)
+		s.allowed.Store(&names)
+	}
 }
 
 // listen opens the listeners: the main address, and the plain-HTTP and
@@ -370,8 +377,7 @@ func (s *server) reload() {
 	if err != nil {
 		s.log.Error("reload refused; still serving the previous descriptions", "err", err)
 	} else {
-		names := acmeNames(sites)
-		s.allowed.Store(&names)
+		s.allow(sites)
 		s.log.Info("reloaded", "domains", len(sites), "names", domainNames(sites, 10))
 	}
 	if s.certs != nil {
