@@ -19,9 +19,11 @@ import (
 // others down, nor its own domains.
 type catalog struct {
 	config string
-	loader mailprofile.Loader // reads again only the files that changed
 
-	mu      sync.Mutex
+	loading sync.Mutex         // one load at a time
+	loader  mailprofile.Loader // reads again only the files that changed
+
+	mu      sync.Mutex // guards what /readyz reads, not the slow reading
 	good    map[string][]*mailprofile.Site // by file: its last good sites
 	failing map[string]failure             // by file
 }
@@ -40,12 +42,14 @@ func newCatalog(config string) *catalog {
 // its last good version when it had one. The error is for the path
 // itself (a folder gone or emptied): then nothing changes.
 func (c *catalog) load(log *slog.Logger, now time.Time) ([]*mailprofile.Site, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.loading.Lock()
+	defer c.loading.Unlock()
 	sites, failed, err := c.loader.Load(c.config)
 	if err != nil {
 		return nil, err
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	good := map[string][]*mailprofile.Site{}
 	for _, s := range sites {
 		good[s.Source.File] = append(good[s.Source.File], s)
