@@ -23,7 +23,7 @@ type catalog struct {
 	loading sync.Mutex         // one load at a time
 	loader  mailprofile.Loader // reads again only the files that changed
 
-	mu      sync.Mutex // guards what /readyz reads, not the slow reading
+	mu      sync.Mutex                     // guards what /readyz reads, not the slow reading
 	good    map[string][]*mailprofile.Site // by file: its last good sites
 	failing map[string]failure             // by file
 }
