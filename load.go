@@ -216,8 +216,14 @@ func readStamped(name string) ([]byte, fileStamp, error) {
 	if err != nil {
 		return nil, st, err
 	}
-	data, err := io.ReadAll(f) // not by its size: it may be a pipe
-	return data, st, err
+	// Room for the size it has now, and to see that it ends there; read to
+	// the end all the same, as it may be a pipe or have grown.
+	var buf bytes.Buffer
+	if info.Mode().IsRegular() {
+		buf.Grow(int(info.Size()) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(f)
+	return buf.Bytes(), st, err
 }
 
 // loadFile reads and checks one description file, noting the state of it
@@ -426,7 +432,7 @@ func (r *reader) site(root *yaml.Node) *Site {
 }
 
 func (r *reader) discovery(n *yaml.Node, path string) *Discovery {
-	d := &Discovery{Source: Source{Pos: r.pos(n), Path: path}}
+	d := &Discovery{Source: Source{Pos: r.pos(n)}}
 	r.mapping(n, path, &d.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "host":
@@ -444,7 +450,7 @@ func (r *reader) discovery(n *yaml.Node, path string) *Discovery {
 }
 
 func (r *reader) migration(n *yaml.Node, path string) *Migration {
-	m := &Migration{Source: Source{Pos: r.pos(n), Path: path}}
+	m := &Migration{Source: Source{Pos: r.pos(n)}}
 	r.mapping(n, path, &m.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "from":
@@ -464,7 +470,7 @@ func (r *reader) migration(n *yaml.Node, path string) *Migration {
 }
 
 func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
-	set := &ServerSet{Name: name, Source: Source{Pos: r.pos(n), Path: path}}
+	set := &ServerSet{Name: name, Source: Source{Pos: r.pos(n)}}
 	r.mapping(n, path, &set.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "label":
@@ -495,7 +501,7 @@ func (r *reader) serverSet(name string, n *yaml.Node, path string) *ServerSet {
 }
 
 func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
-	s := Server{Protocol: protocol, Source: Source{Pos: r.pos(n), Path: path}}
+	s := Server{Protocol: protocol, Source: Source{Pos: r.pos(n)}}
 	r.mapping(n, path, &s.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "protocol":
@@ -545,7 +551,7 @@ func (r *reader) server(n *yaml.Node, path string, protocol Protocol) Server {
 }
 
 func (r *reader) account(n *yaml.Node, path string) *Account {
-	a := &Account{Source: Source{Pos: r.pos(n), Path: path}}
+	a := &Account{Source: Source{Pos: r.pos(n)}}
 	r.mapping(n, path, &a.Source, func(key string, line int, v *yaml.Node, path string) bool {
 		switch key {
 		case "address":

@@ -77,7 +77,7 @@ func (v *validator) sets() {
 	}
 	seen := make(map[string]bool)
 	for _, set := range s.Sets {
-		path := set.Source.pathOr("servers." + set.Name)
+		path := set.Source.pathOr("servers." + clipped(set.Name))
 		switch {
 		case !validSetName(set.Name):
 			v.fail(set.Source.Pos, path, "%q is not a usable set name (use up to 64 letters, digits, - and _)", clipped(set.Name))

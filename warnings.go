@@ -14,7 +14,7 @@ import (
 func (s *Site) Warnings() []*Warning {
 	var ws warnings
 	for _, set := range s.Sets {
-		path := set.Source.pathOr("servers." + set.Name)
+		path := set.Source.pathOr("servers." + clipped(set.Name))
 		for i, srv := range set.Incoming {
 			s.serverWarnings(&ws, set, srv, fmt.Sprintf("%s.incoming[%d]", path, i))
 		}
