@@ -11,8 +11,13 @@
 # under 10 s each, RSS under 1 GB, no failed request during a reload; 1M
 # accounts in under 200 MB.
 #
+# serve runs with the environment the systemd unit gives it (its
+# Environment= line: the Go heap's GOGC and GOMEMLIMIT); SERVE_ENV
+# replaces it, e.g. SERVE_ENV= for Go's defaults.
+#
 #   bench/scale.sh                    # 1000 10000 100000, 10 s of requests
 #   SIZES="1000 10000" DURATION=5s bench/scale.sh
+#   SERVE_ENV= SIZES=100000 bench/scale.sh
 #
 # Needs wrk (apt-get install wrk). Only loopback addresses are used.
 set -euo pipefail
@@ -22,12 +27,15 @@ sizes=${SIZES:-1000 10000 100000}
 duration=${DURATION:-10s}
 accounts=${ACCOUNTS:-1000000}
 port=${PORT:-18090}
+unit_env=$(sed -n 's/^Environment=//p' deploy/mailprofile.service)
+serve_env=${SERVE_ENV-$unit_env}
 work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 go build -o "$work/mailprofile" ./cmd/mailprofile
+echo "environment of serve: ${serve_env:-none, the defaults of Go}"
 
 now() { date +%s.%N; }
 mem() { awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2/1024}' "/proc/$1/status"; }
@@ -39,7 +47,7 @@ wait_log() { # wait until the log has its pattern $2 times
 }
 start_serve() {
   : > "$work/serve.log"
-  "$work/mailprofile" serve -c "$1" --addr "127.0.0.1:$port" 2> "$work/serve.log" &
+  env $serve_env "$work/mailprofile" serve -c "$1" --addr "127.0.0.1:$port" 2> "$work/serve.log" &
   pid=$!
   local t0; t0=$(now)
   wait_log "msg=listening" 1

@@ -13,6 +13,9 @@
 #
 #   bench/serve.sh                 # 3 rounds of 10 s per row, 60 s soak
 #   ROUNDS=5 DURATION=5s SOAK=20 IDLE=2000 bench/serve.sh
+#   SERVE_ENV="GOGC=400" bench/serve.sh   # serve with that environment
+#
+# serve runs with Go's defaults unless SERVE_ENV says otherwise.
 #
 # Needs wrk (apt-get install wrk). Only loopback addresses are used.
 set -euo pipefail
@@ -38,7 +41,7 @@ for port in 18080 18081; do
 done
 # The access log is on, as in production, and goes to /dev/null: its lines
 # are made and written, and no disk is measured.
-"$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
+env ${SERVE_ENV:-} "$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
 pids+=($!)
 "$work/fixed" -addr 127.0.0.1:18081 -size 1000 &
 pids+=($!)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	rtmetrics "runtime/metrics"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -176,6 +177,7 @@ type server struct {
 	servers   []*http.Server // the main one first
 	listeners []net.Listener
 	started   []*mailprofile.Site // what is served at start, for its log line
+	took      time.Duration       // to read them
 }
 
 // newServer reads the descriptions, certificates and signing files.
@@ -195,7 +197,9 @@ func newServer(sf *serveFlags, stderr io.Writer) (*server, error) {
 	s.log = slog.New(handler)
 
 	s.cat = newCatalog(*sf.config)
-	sites, err := s.cat.load(s.log, time.Now())
+	began := time.Now()
+	sites, err := s.cat.load(s.log, began)
+	s.took = time.Since(began).Round(time.Millisecond)
 	if err == nil && len(sites) == 0 {
 		err = errors.New("no description can be served")
 	}
@@ -310,7 +314,8 @@ func (s *server) listen() error {
 	case s.certs != nil:
 		mode = "files"
 	}
-	s.log.Info("listening", "addr", ln.Addr().String(), "tls", mode, "domains", len(s.started), "names", domainNames(s.started, 10), "max_conns", limit)
+	s.log.Info("listening", "addr", ln.Addr().String(), "tls", mode, "domains", len(s.started), "names", domainNames(s.started, 10),
+		"max_conns", limit, "read_in", s.took, "heap_live_mb", heapLiveMB())
 	return nil
 }
 
@@ -378,7 +383,7 @@ func (s *server) reload() {
 		s.log.Error("reload refused; still serving the previous descriptions", "err", err)
 	} else {
 		s.allow(sites)
-		s.log.Info("reloaded", "domains", len(sites), "names", domainNames(sites, 10))
+		s.log.Info("reloaded", "domains", len(sites), "names", domainNames(sites, 10), "heap_live_mb", heapLiveMB())
 	}
 	if s.certs != nil {
 		if err := s.certs.load(); err != nil {
@@ -395,4 +400,15 @@ func (s *server) reload() {
 			s.log.Info("signing certificate reloaded")
 		}
 	}
+}
+
+// heapLiveMB is the Go heap the last collection found live, in MB: what
+// GOMEMLIMIT must leave room for (deploy/mailprofile.service).
+func heapLiveMB() uint64 {
+	sample := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	rtmetrics.Read(sample)
+	if sample[0].Value.Kind() != rtmetrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64() >> 20
 }

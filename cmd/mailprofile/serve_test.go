@@ -334,7 +334,9 @@ func TestServeFolderIsolation(t *testing.T) {
 	put("c.yml", desc("example.org"))
 	put("notes.txt", "not a description")
 	p := start(t, "-c", dir)
-	p.waitFor(t, regexp.MustCompile(`msg=listening .*domains=2 names=example.co.jp,example.org`))
+	// The start log says how long reading took and what the heap holds,
+	// for sizing GOMEMLIMIT (deploy/mailprofile.service).
+	p.waitFor(t, regexp.MustCompile(`msg=listening .*domains=2 names=example.co.jp,example.org max_conns=\d+ read_in=\d[.\dµm]*s heap_live_mb=\d+\n`))
 	assert.Contains(t, p.logText(), `msg="description left out" file=`+filepath.Join(dir, "b.YAML")+` kept_last_good=false`)
 
 	tb := func(domain string) int {
@@ -353,7 +355,7 @@ func TestServeFolderIsolation(t *testing.T) {
 	put("b.YAML", desc("example.net"))
 	put("a.yaml", "domain: example.co.jp\nservers: {}\n")
 	require.NoError(t, p.cmd.Process.Signal(syscall.SIGHUP))
-	p.waitFor(t, regexp.MustCompile(`msg=reloaded domains=3 `))
+	p.waitFor(t, regexp.MustCompile(`msg=reloaded domains=3 .* heap_live_mb=\d+\n`))
 	assert.Contains(t, p.logText(), `msg="description left out" file=`+filepath.Join(dir, "a.yaml")+` kept_last_good=true`)
 	for _, d := range []string{"example.co.jp", "example.net", "example.org"} {
 		assert.Equal(t, 200, tb(d), d)
