@@ -45,15 +45,10 @@ func (h *Handler) serveClientConfig(w *recorder, r *http.Request, all *sites) {
 		}
 		w.domain = s.site.Domain
 	}
-	domain, err := s.site.DomainSettings(s.set.Name)
-	if err != nil { // New checked the settings: a bug
+	f := s.files()
+	if f.domainErr != nil { // New checked the settings: a bug
 		internalError(w)
 		return
 	}
-	body, err := thunderbird.Generate(domain, nil)
-	if err != nil {
-		internalError(w)
-		return
-	}
-	write(w, thunderbird.ContentType, body)
+	write(w, thunderbird.ContentType, f.domainFile)
 }

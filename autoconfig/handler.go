@@ -2,7 +2,6 @@ package autoconfig
 
 import (
 	"crypto/x509"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -262,9 +261,13 @@ func allow(w http.ResponseWriter, r *http.Request, methods ...string) bool {
 // personal finds the settings of the address raw for a format the set may
 // not be expressible in (refused, from New: then 404), answering 400, 404
 // or 500 itself when it cannot.
-func (h *Handler) personal(w *recorder, all *sites, raw string) (*site, string, *mailprofile.Settings, bool) {
+func (h *Handler) personal(w *recorder, all *sites, raw string, refused func(*site) error) (*site, string, *mailprofile.Settings, bool) {
 	s, addr, ok := h.lookup(w, all, raw)
 	if !ok {
+		return nil, "", nil, false
+	}
+	if refused(s) != nil {
+		notFound(w)
 		return nil, "", nil, false
 	}
 	st, err := s.settings(addr)
@@ -313,18 +316,6 @@ func badRequest(w http.ResponseWriter, msg string) {
 
 func internalError(w http.ResponseWriter) {
 	http.Error(w, "internal error", http.StatusInternalServerError)
-}
-
-// refused answers for a document its generator would not make: 404 when
-// the format cannot carry the set (an OAuth2 login for Outlook or Apple
-// devices), as for an address that is not served; otherwise New checked
-// the settings, so it is a bug.
-func refused(w http.ResponseWriter, err error) {
-	if unsupported := (*mailprofile.UnsupportedError)(nil); errors.As(err, &unsupported) {
-		notFound(w)
-		return
-	}
-	internalError(w)
 }
 
 // hostPort is the host the client asked for, as it asked (with any port):

@@ -22,7 +22,7 @@ func (h *Handler) serveMobileconfig(w *recorder, r *http.Request, all *sites) {
 		badRequest(w, "no email address")
 		return
 	}
-	s, addr, st, ok := h.personal(w, all, raw)
+	s, addr, st, ok := h.personal(w, all, raw, func(s *site) error { return s.files().noApple })
 	if !ok {
 		return
 	}
@@ -31,8 +31,8 @@ func (h *Handler) serveMobileconfig(w *recorder, r *http.Request, all *sites) {
 		signer = h.opts.AppleSignerFor(r)
 	}
 	body, err := apple.Generate([]*mailprofile.Settings{st}, &apple.Options{Signer: signer, RootCA: h.opts.AppleRootCA})
-	if err != nil {
-		refused(w, err)
+	if err != nil { // New checked that the set can be given: a bug
+		internalError(w)
 		return
 	}
 	local := addr[:strings.LastIndexByte(addr, '@')]

@@ -49,13 +49,13 @@ func (h *Handler) servePOX(w *recorder, r *http.Request, all *sites) {
 		h.poxError(w, http.StatusOK, outlook.ErrorAddressNotFound)
 		return
 	}
-	_, _, st, ok := h.personal(w, all, req.EMailAddress)
+	_, _, st, ok := h.personal(w, all, req.EMailAddress, func(s *site) error { return s.files().noOutlook })
 	if !ok {
 		return
 	}
 	body, err := outlook.Generate(st, nil)
-	if err != nil {
-		refused(w, err)
+	if err != nil { // New checked that the set can be given: a bug
+		internalError(w)
 		return
 	}
 	write(w, outlook.ContentType, body)

@@ -1,10 +1,15 @@
 package autoconfig
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/mailprofile/mailprofile"
+	"github.com/mailprofile/mailprofile/apple"
+	"github.com/mailprofile/mailprofile/outlook"
+	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
 // sites is everything served, checked once per SetSites; requests only
@@ -23,6 +28,12 @@ type sites struct {
 type site struct {
 	site *mailprofile.Site
 	set  *mailprofile.ServerSet
+
+	// made guards formats, made on the first request that needs them: a
+	// host of many domains starts without making documents, and keeps
+	// none for domains nobody asks about.
+	made    sync.Once
+	formats formats
 
 	// personal holds the accounts that override their login on the set,
 	// by lower-case address: only they get answers of their own, so that
@@ -66,9 +77,47 @@ func (all *sites) same(s *mailprofile.Site) *site {
 	return nil
 }
 
-// newSite checks that the set can be given (the documents themselves are
-// made for each request), and keeps the accounts with logins of their own
-// (not the others: a site may have a million).
+// formats is what is made once per domain, when it is first asked about.
+type formats struct {
+	// domainFile is the Thunderbird file of the whole domain, with
+	// placeholders: what anybody without a login of their own is told.
+	// It does not depend on the address, so it is made once; domainErr
+	// says why it could not be.
+	domainFile []byte
+	domainErr  error
+
+	// noOutlook and noApple say why the set cannot be given in those
+	// formats (OAuth2 logins); their endpoints then answer 404.
+	noOutlook, noApple error
+}
+
+// files makes, on first use, the domain's Thunderbird file, and finds out
+// whether the set can be given to Outlook and Apple devices.
+func (s *site) files() *formats {
+	s.made.Do(func() {
+		f := &s.formats
+		domain, err := s.site.DomainSettings(s.set.Name)
+		if err != nil {
+			f.domainErr, f.noOutlook, f.noApple = err, err, err
+			return
+		}
+		file, err := thunderbird.Generate(domain, nil)
+		f.domainFile, f.domainErr = bytes.Clone(file), err // no spare capacity kept
+		if _, err := outlook.Generate(domain, nil); err != nil {
+			f.noOutlook = err
+		}
+		anybody, err := s.site.Settings(domain.Set.Name, &mailprofile.Account{Address: "anybody@" + s.site.Domain})
+		if err == nil {
+			_, err = apple.Generate([]*mailprofile.Settings{anybody}, nil)
+		}
+		f.noApple = err
+	})
+	return &s.formats
+}
+
+// newSite checks that the set can be given (the files themselves are made
+// on first use), and keeps the accounts with logins of their own (not the
+// others: a site may have a million).
 func newSite(s *mailprofile.Site, setName string) (*site, error) {
 	domain, err := s.DomainSettings(setName)
 	if err != nil {
