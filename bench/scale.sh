@@ -64,6 +64,7 @@ stop_serve() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 for n in $sizes; do
   echo "== $n domains"
   go run ./bench/mkdomains -n "$n" -o "$work/d$n"
+  sync # the start is measured, not the disk taking the files just written
   sleep 2.1 # past the window in which a file just written is read again
   start_serve "$work/d$n"
   reload_serve 1
