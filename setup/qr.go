@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"strconv"
+	"strings"
 	"sync"
 
 	"rsc.io/qr/coding"
@@ -58,9 +59,15 @@ func newQRCode(text string) (*qrCode, error) {
 		return nil, err
 	}
 	// About a quarter of the modules start a run, and a run takes some
-	// nine bytes ("M12 34h2").
-	path := make([]byte, 0, 3*code.Size*code.Size)
-	path = append(path, `d="`...)
+	// nine bytes ("M12 34h2"); the path is written once, into the string.
+	var path strings.Builder
+	path.Grow(3 * code.Size * code.Size)
+	var num []byte // a number's digits
+	writeInt := func(n int) {
+		num = strconv.AppendInt(num[:0], int64(n), 10)
+		path.Write(num)
+	}
+	path.WriteString(`d="`)
 	for y := 0; y < code.Size; y++ {
 		for x := 0; x < code.Size; x++ {
 			if !code.Black(x, y) {
@@ -70,15 +77,15 @@ func newQRCode(text string) (*qrCode, error) {
 			for code.Black(x+run, y) {
 				run++
 			}
-			path = append(path, 'M')
-			path = strconv.AppendInt(path, int64(x+quietZone), 10)
-			path = append(path, ' ')
-			path = strconv.AppendInt(path, int64(y+quietZone), 10)
-			path = append(path, 'h')
-			path = strconv.AppendInt(path, int64(run), 10)
+			path.WriteByte('M')
+			writeInt(x + quietZone)
+			path.WriteByte(' ')
+			writeInt(y + quietZone)
+			path.WriteByte('h')
+			writeInt(run)
 			x += run - 1
 		}
 	}
-	path = append(path, '"')
-	return &qrCode{Size: code.Size + 2*quietZone, D: template.HTMLAttr(path)}, nil
+	path.WriteByte('"')
+	return &qrCode{Size: code.Size + 2*quietZone, D: template.HTMLAttr(path.String())}, nil
 }
