@@ -60,15 +60,13 @@ func newQRCode(text string) (*qrCode, error) {
 	}
 	// About a quarter of the modules start a run, and a run takes some
 	// nine bytes ("M12 34h2"); the path is written once, into the string.
+	// (strconv.Itoa makes nothing for numbers under 100, as these mostly
+	// are.)
 	var path strings.Builder
 	path.Grow(3 * code.Size * code.Size)
-	var num []byte // a number's digits
-	writeInt := func(n int) {
-		num = strconv.AppendInt(num[:0], int64(n), 10)
-		path.Write(num)
-	}
 	path.WriteString(`d="`)
 	for y := 0; y < code.Size; y++ {
+		row := strconv.Itoa(y + quietZone)
 		for x := 0; x < code.Size; x++ {
 			if !code.Black(x, y) {
 				continue
@@ -78,11 +76,11 @@ func newQRCode(text string) (*qrCode, error) {
 				run++
 			}
 			path.WriteByte('M')
-			writeInt(x + quietZone)
+			path.WriteString(strconv.Itoa(x + quietZone))
 			path.WriteByte(' ')
-			writeInt(y + quietZone)
+			path.WriteString(row)
 			path.WriteByte('h')
-			writeInt(run)
+			path.WriteString(strconv.Itoa(run))
 			x += run - 1
 		}
 	}
