@@ -389,6 +389,9 @@ func TestCombinedPrint(t *testing.T) {
 			assert.False(t, seen[id[1]], "id %q twice", id[1])
 			seen[id[1]] = true
 		}
+		for _, ref := range regexp.MustCompile(` aria-labelledby="([^"]+)"`).FindAllStringSubmatch(buf.String(), -1) {
+			assert.True(t, seen[ref[1]], "aria-labelledby %q names no id of the document", ref[1])
+		}
 		file := filepath.Join(t.TempDir(), "all.html")
 		require.NoError(t, os.WriteFile(file, buf.Bytes(), 0o644))
 		pdf := p.print(t, file)
