@@ -2,6 +2,8 @@ package mailprofile
 
 import (
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -37,7 +39,7 @@ func (s *Site) WriteYAML(w io.Writer) error {
 		sn := mapNode()
 		if len(set.Labels) > 0 {
 			ln := mapNode()
-			for _, lang := range sortedKeys(set.Labels) {
+			for _, lang := range slices.Sorted(maps.Keys(set.Labels)) {
 				add(ln, lang, str(set.Labels[lang]))
 			}
 			add(sn, "label", ln)
@@ -109,7 +111,7 @@ func accountNode(a *Account) *yaml.Node {
 	addIf(n, "name", a.Name)
 	if len(a.Usernames) > 0 {
 		un := mapNode()
-		for _, set := range sortedKeys(a.Usernames) {
+		for _, set := range slices.Sorted(maps.Keys(a.Usernames)) {
 			add(un, set, str(a.Usernames[set]))
 		}
 		add(n, "username", un)

@@ -3,9 +3,10 @@ package mailprofile
 import (
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"net/netip"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -115,7 +116,7 @@ func (v *validator) sets() {
 
 // labels checks the labels per language and takes Label from them.
 func (v *validator) labels(set *ServerSet, path string) {
-	for _, lang := range sortedKeys(set.Labels) {
+	for _, lang := range slices.Sorted(maps.Keys(set.Labels)) {
 		if lang != "ja" && lang != "en" {
 			v.fail(set.Source.at("label."+lang), joinPath(path, "label"), "%q is not a language of the pages (ja, en)", clipped(lang))
 		}
@@ -461,7 +462,7 @@ func (v *validator) account(a *Account, i int) {
 			}
 		}
 	}
-	for _, set := range sortedKeys(a.Usernames) {
+	for _, set := range slices.Sorted(maps.Keys(a.Usernames)) {
 		name := a.Usernames[set]
 		key := "username." + set
 		if set == "" {
@@ -475,7 +476,7 @@ func (v *validator) account(a *Account, i int) {
 			v.fail(a.Source.at(key), field(key), "%v", err)
 		}
 	}
-	for _, set := range sortedKeys(a.Passwords) {
+	for _, set := range slices.Sorted(maps.Keys(a.Passwords)) {
 		if set != "" && s.Set(set) == nil {
 			// The key is not shown: a typo such as {new:hunter2} makes the
 			// password part of it.
@@ -569,13 +570,4 @@ func (v *validator) addressAt(f firstSeen) (string, error) {
 		return "", err
 	}
 	return addressKey(addr), nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

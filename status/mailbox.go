@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -101,7 +103,7 @@ func mailJobs(site *mailprofile.Site, from *mailprofile.ServerSet, opts *Options
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range sortedKeys(want) {
+	for _, a := range slices.Sorted(maps.Keys(want)) {
 		if !want[a] {
 			return nil, fmt.Errorf("%s is not an account of the description", a)
 		}

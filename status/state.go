@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -119,7 +120,7 @@ func changes(prev, now *State) []string {
 		return nil
 	}
 	var out []string
-	for _, k := range sortedKeys(now.Answers) {
+	for _, k := range slices.Sorted(maps.Keys(now.Answers)) {
 		was, ok := prev.Answers[k]
 		is := now.Answers[k]
 		switch {
@@ -131,7 +132,7 @@ func changes(prev, now *State) []string {
 			out = append(out, fmt.Sprintf("%s: still %s, but %s → %s", k, is.Class, orNone(was.Values), orNone(is.Values)))
 		}
 	}
-	for _, k := range sortedKeys(now.Mailboxes) {
+	for _, k := range slices.Sorted(maps.Keys(now.Mailboxes)) {
 		was, ok := prev.Mailboxes[k]
 		is := now.Mailboxes[k]
 		if !ok {
@@ -152,13 +153,4 @@ func changes(prev, now *State) []string {
 		}
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -13,6 +13,7 @@ package bindtest
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -95,7 +96,7 @@ func (s *Server) start(t *testing.T) {
 		conf.WriteString("zone \".\" { type hint; file \"root.hints\"; };\n")
 	} else {
 		conf.WriteString("\trecursion no;\n};\n")
-		for _, origin := range sortedKeys(s.zones) {
+		for _, origin := range slices.Sorted(maps.Keys(s.zones)) {
 			file := "zone." + strings.TrimSuffix(origin, ".")
 			if origin == "." {
 				file = "zone.root"
@@ -242,13 +243,4 @@ func (s *Server) Stop() {
 		<-s.exited
 	}
 	s.cmd = nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
