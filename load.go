@@ -190,12 +190,7 @@ func (l *Loader) Load(path string) ([]*Site, []FileError, error) {
 	for i, f := range files {
 		l.last[f] = results[i]
 		found := results[i].sites
-		errs := ErrorList(Errors(results[i].err))
-		for _, s := range found {
-			if prev, ok := first[s.Domain]; ok {
-				errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
-			}
-		}
+		errs := append(ErrorList(Errors(results[i].err)), describedBefore(first, found)...)
 		if err := errs.Err(); err != nil {
 			failed = append(failed, FileError{f, err})
 			continue
@@ -260,18 +255,33 @@ func ParseAll(name string, data []byte) ([]*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	var errs ErrorList
-	first := make(map[string]*Site)
-	for _, s := range sites {
-		if prev, ok := first[s.Domain]; ok {
-			errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
-		}
-		first[s.Domain] = s
-	}
-	if err := errs.Err(); err != nil {
+	if err := describedBefore(nil, sites).Err(); err != nil {
 		return nil, err
 	}
 	return sites, nil
+}
+
+// describedBefore is an error for each site of found whose domain is
+// described before it: in first (the sites of earlier files), or earlier
+// in found.
+func describedBefore(first map[string]*Site, found []*Site) ErrorList {
+	var errs ErrorList
+	var here map[string]*Site // only for a file of several sites
+	if len(found) > 1 {
+		here = make(map[string]*Site, len(found))
+	}
+	for _, s := range found {
+		prev, ok := first[s.Domain]
+		if !ok {
+			prev, ok = here[s.Domain]
+		}
+		if ok {
+			errs.add(s.Source.at("domain"), "domain", "%s is also described at %s", s.Domain, prev.Source.at("domain"))
+		} else if here != nil {
+			here[s.Domain] = s
+		}
+	}
+	return errs
 }
 
 // descriptionFiles is path, or the .yaml and .yml files of the folder path.

@@ -431,3 +431,28 @@ servers:
 	assert.Equal(t, "setup.example-host.jp", site.BaseHost())
 	assert.Equal(t, []string{"autoconfig.xn--r8jz45g.jp", "autodiscover.xn--r8jz45g.jp", "setup.example-host.jp", "mp.example-host.jp"}, site.ServiceHosts())
 }
+
+// TestLoadFilesDomainTwiceInOneFile: a file that describes a domain twice
+// (two documents) is left out with an error naming both places, as one
+// that describes a domain of an earlier file is; the other files are read.
+func TestLoadFilesDomainTwiceInOneFile(t *testing.T) {
+	dir := t.TempDir()
+	site := func(domain string) string {
+		return "domain: " + domain + `
+servers:
+  new:
+    incoming: [{protocol: imap, host: mail.example-host.jp}]
+    outgoing: [{host: mail.example-host.jp, port: 587}]
+`
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(site("a.example")), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "b.yaml"), []byte(site("b.example")+"---\n"+site("b.example")), 0o644))
+	sites, failed, err := mailprofile.LoadFiles(dir)
+	require.NoError(t, err)
+	require.Len(t, sites, 1)
+	assert.Equal(t, "a.example", sites[0].Domain)
+	require.Len(t, failed, 1)
+	b := filepath.Join(dir, "b.yaml")
+	assert.Equal(t, b, failed[0].File)
+	assert.EqualError(t, failed[0].Err, b+":7: domain: b.example is also described at "+b+":1")
+}
