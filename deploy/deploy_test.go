@@ -126,20 +126,19 @@ func behindProxy(t *testing.T) *proxied {
 func TestNginxInFront(t *testing.T) {
 	nginx := spectest.Tool(t, "nginx", "nginx")
 	p := behindProxy(t)
-	dir, servePort, httpsPort, httpPort, certFile, keyFile := p.dir, p.servePort, p.httpsPort, p.httpPort, p.certFile, p.keyFile
 
 	example, err := os.ReadFile("nginx.conf")
 	require.NoError(t, err)
 	site := strings.NewReplacer(
-		"listen 443 ssl;", "listen 127.0.0.1:"+httpsPort+" ssl;",
+		"listen 443 ssl;", "listen 127.0.0.1:"+p.httpsPort+" ssl;",
 		"listen [::]:443 ssl;", "",
-		"listen 80;", "listen 127.0.0.1:"+httpPort+";",
+		"listen 80;", "listen 127.0.0.1:"+p.httpPort+";",
 		"listen [::]:80;", "",
-		"/etc/ssl/mailprofile/fullchain.pem", certFile,
-		"/etc/ssl/mailprofile/privkey.pem", keyFile,
-		"127.0.0.1:8080", "127.0.0.1:"+servePort,
+		"/etc/ssl/mailprofile/fullchain.pem", p.certFile,
+		"/etc/ssl/mailprofile/privkey.pem", p.keyFile,
+		"127.0.0.1:8080", "127.0.0.1:"+p.servePort,
 	).Replace(string(example))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "site.conf"), []byte(site), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(p.dir, "site.conf"), []byte(site), 0o644))
 	main := fmt.Sprintf(`daemon off;
 master_process off;
 pid %[1]s/nginx.pid;
@@ -154,18 +153,20 @@ http {
     scgi_temp_path %[1]s/scgi;
     include %[1]s/site.conf;
 }
-`, dir)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(main), 0o644))
-	waitListening(t, "127.0.0.1:"+httpsPort, start(t, exec.Command(nginx, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"))))
+`, p.dir)
+	require.NoError(t, os.WriteFile(filepath.Join(p.dir, "nginx.conf"), []byte(main), 0o644))
+	waitListening(t, "127.0.0.1:"+p.httpsPort, start(t, exec.Command(nginx, "-p", p.dir, "-c", filepath.Join(p.dir, "nginx.conf"))))
 
-	checkProxy(t, p.ca, httpsPort, httpPort, 301)
+	checkProxy(t, p, 301)
 }
 
 // checkProxy checks a proxy example in front of serve: it listens at
-// httpsPort (for :443) and httpPort (for :80) with a certificate of ca for
-// every name of the example, and redirects plain HTTP with redirectCode.
-func checkProxy(t *testing.T, ca *testpki.CA, httpsPort, httpPort string, redirectCode int) {
+// p.httpsPort (for :443) and p.httpPort (for :80) with a certificate of
+// p.ca for every name of the example, and redirects plain HTTP with
+// redirectCode.
+func checkProxy(t *testing.T, p *proxied, redirectCode int) {
 	t.Helper()
+	ca, httpsPort, httpPort := p.ca, p.httpsPort, p.httpPort
 	roots := x509.NewCertPool()
 	roots.AddCert(ca.Cert)
 	client := &http.Client{
@@ -220,19 +221,18 @@ func checkProxy(t *testing.T, ca *testpki.CA, httpsPort, httpPort string, redire
 func TestCaddyInFront(t *testing.T) {
 	caddy := spectest.Tool(t, "caddy", "caddy")
 	p := behindProxy(t)
-	dir, servePort, httpsPort, httpPort, certFile, keyFile := p.dir, p.servePort, p.httpsPort, p.httpPort, p.certFile, p.keyFile
 
 	example, err := os.ReadFile("Caddyfile")
 	require.NoError(t, err)
 	site := strings.NewReplacer(
-		"\trequest_body {", fmt.Sprintf("\ttls %s %s\n\trequest_body {", certFile, keyFile),
-		"127.0.0.1:8080", "127.0.0.1:"+servePort,
+		"\trequest_body {", fmt.Sprintf("\ttls %s %s\n\trequest_body {", p.certFile, p.keyFile),
+		"127.0.0.1:8080", "127.0.0.1:"+p.servePort,
 	).Replace(string(example))
-	global := fmt.Sprintf("{\n\tadmin off\n\thttp_port %s\n\thttps_port %s\n\tdefault_bind 127.0.0.1\n\tstorage file_system %s\n\tskip_install_trust\n}\n", httpPort, httpsPort, filepath.Join(dir, "storage"))
-	config := filepath.Join(dir, "Caddyfile")
+	global := fmt.Sprintf("{\n\tadmin off\n\thttp_port %s\n\thttps_port %s\n\tdefault_bind 127.0.0.1\n\tstorage file_system %s\n\tskip_install_trust\n}\n", p.httpPort, p.httpsPort, filepath.Join(p.dir, "storage"))
+	config := filepath.Join(p.dir, "Caddyfile")
 	require.NoError(t, os.WriteFile(config, []byte(global+site), 0o644))
 	cmd := exec.Command(caddy, "run", "--config", config, "--adapter", "caddyfile")
-	cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
-	waitListening(t, "127.0.0.1:"+httpsPort, start(t, cmd))
-	checkProxy(t, p.ca, httpsPort, httpPort, 308)
+	cmd.Env = append(os.Environ(), "HOME="+p.dir, "XDG_DATA_HOME="+p.dir, "XDG_CONFIG_HOME="+p.dir)
+	waitListening(t, "127.0.0.1:"+p.httpsPort, start(t, cmd))
+	checkProxy(t, p, 308)
 }
