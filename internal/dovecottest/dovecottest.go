@@ -153,6 +153,7 @@ func (d *Server) stop() {
 	case <-d.exited:
 	case <-time.After(5 * time.Second):
 		d.cmd.Process.Kill()
+		<-d.exited
 	}
 }
 
