@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,7 +30,7 @@ type metrics struct {
 	expiry   *prometheus.GaugeVec   // name, with domains only
 
 	mu      sync.Mutex
-	expires map[string]time.Time // by certificate name
+	expires map[string]time.Time // by a name a certificate covers
 }
 
 func newMetrics(domains bool) *metrics {
@@ -51,7 +52,7 @@ func newMetrics(domains bool) *metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if domains {
 		m.expiry = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "mailprofile_certificate_expiry_timestamp_seconds", Help: "When each serving certificate expires, by the name it was asked for, in Unix seconds.",
+			Name: "mailprofile_certificate_expiry_timestamp_seconds", Help: "When each serving certificate expires, by each name it covers, in Unix seconds.",
 		}, []string{"name"})
 		m.reg.MustRegister(m.expiry)
 	}
@@ -82,16 +83,27 @@ func (m *metrics) reloaded(ok bool) {
 	m.reloads.WithLabelValues(result).Inc()
 }
 
-// certificate notes the expiry of a certificate served for name.
-func (m *metrics) certificate(name string, leaf *x509.Certificate) {
-	if leaf == nil {
-		return
+// certificate notes the expiry of a certificate given out, under each
+// name it covers: its own names, not the one the client sent, which may be
+// anything (a client that sends a made-up name gets the default
+// certificate), so there are only as many as the certificates have.
+func (m *metrics) certificate(leaf *x509.Certificate) {
+	names := slices.Clone(leaf.DNSNames)
+	for _, ip := range leaf.IPAddresses {
+		names = append(names, ip.String())
+	}
+	if len(names) == 0 && leaf.Subject.CommonName != "" {
+		names = []string{leaf.Subject.CommonName}
 	}
 	m.mu.Lock()
-	m.expires[name] = leaf.NotAfter
+	for _, name := range names {
+		m.expires[strings.ToLower(name)] = leaf.NotAfter
+	}
 	m.mu.Unlock()
 	if m.domains {
-		m.expiry.WithLabelValues(name).Set(float64(leaf.NotAfter.Unix()))
+		for _, name := range names {
+			m.expiry.WithLabelValues(strings.ToLower(name)).Set(float64(leaf.NotAfter.Unix()))
+		}
 	}
 }
 
@@ -100,12 +112,14 @@ func (m *metrics) certificate(name string, leaf *x509.Certificate) {
 func (m *metrics) watch(get func(*tls.ClientHelloInfo) (*tls.Certificate, error)) func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	return func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		c, err := get(hello)
-		if err == nil && c != nil && hello.ServerName != "" {
+		if err == nil && c != nil {
 			leaf := c.Leaf
 			if leaf == nil && len(c.Certificate) > 0 {
 				leaf, _ = x509.ParseCertificate(c.Certificate[0])
 			}
-			m.certificate(strings.ToLower(hello.ServerName), leaf)
+			if leaf != nil {
+				m.certificate(leaf)
+			}
 		}
 		return c, err
 	}

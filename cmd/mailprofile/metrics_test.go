@@ -140,7 +140,15 @@ func TestServeMetricsDomains(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, 200, resp.StatusCode)
 
+	// A client may send any name; the certificate given to it is the same
+	// one, and no series is made for the name it made up.
+	conn, err := tls.Dial("tcp", p.addr, &tls.Config{ServerName: "made-up.invalid", InsecureSkipVerify: true})
+	require.NoError(t, err)
+	conn.Close()
+
 	m := scrape(t, metricsAddr)
+	assert.Equal(t, -1.0, value(m, "mailprofile_certificate_expiry_timestamp_seconds", map[string]string{"name": "made-up.invalid"}))
+	assert.Len(t, m["mailprofile_certificate_expiry_timestamp_seconds"].GetMetric(), 1, "one series a name of the certificate")
 	assert.Equal(t, 1.0, value(m, "mailprofile_requests_total", map[string]string{"endpoint": "thunderbird", "code": "200", "domain": "one.test"}))
 	assert.Equal(t, float64(notAfter.Unix()), value(m, "mailprofile_certificate_expiry_timestamp_seconds", map[string]string{"name": "autoconfig.one.test"}))
 	assert.Equal(t, float64(notAfter.Unix()), value(m, "mailprofile_certificate_expiry_soonest_timestamp_seconds", map[string]string{}))
