@@ -333,6 +333,13 @@ func TestNotValidated(t *testing.T) {
 	st, err := site.DomainSettings("")
 	require.NoError(t, err)
 	assert.NoError(t, st.Check())
+
+	// The index is counted in the server's own list.
+	st.Outgoing = append(st.Outgoing, mailprofile.Server{Protocol: mailprofile.ProtocolSMTP, Host: "smtp2.example.com"})
+	assert.EqualError(t, st.Check(), `mailprofile: servers.main.outgoing[1] is not complete (protocol "smtp", host "smtp2.example.com", port 0, security "", auth ""): call Site.Validate first`)
+	st.Outgoing[1] = st.Outgoing[0]
+	st.Outgoing[1].Protocol = mailprofile.ProtocolIMAP
+	assert.ErrorContains(t, st.Check(), "servers.main.outgoing[1] is not complete (protocol \"imap\"", "an incoming protocol among the outgoing servers")
 }
 
 // TestReadAccountsJapaneseHeaders reads a sheet exported from Japanese

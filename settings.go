@@ -3,7 +3,6 @@ package mailprofile
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -125,14 +124,17 @@ func (st *Settings) Check() error {
 	if len(st.Incoming) == 0 || len(st.Outgoing) == 0 {
 		return fmt.Errorf("mailprofile: set %q needs an incoming and an outgoing server", st.Set.Name)
 	}
-	for i, srv := range append(slices.Clip(st.Incoming), st.Outgoing...) {
-		kind, n := "incoming", i
-		if i >= len(st.Incoming) {
-			kind, n = "outgoing", i-len(st.Incoming)
-		}
+	if err := st.checkServers("incoming", st.Incoming); err != nil {
+		return err
+	}
+	return st.checkServers("outgoing", st.Outgoing)
+}
+
+func (st *Settings) checkServers(kind string, servers []Server) error {
+	for i, srv := range servers {
 		if srv.Protocol.Incoming() != (kind == "incoming") || srv.Host == "" || srv.Port < 1 || srv.Port > 65535 || srv.Security == "" || srv.Auth == "" {
 			return fmt.Errorf("mailprofile: servers.%s.%s[%d] is not complete (protocol %q, host %q, port %d, security %q, auth %q): call Site.Validate first",
-				st.Set.Name, kind, n, string(srv.Protocol), srv.Host, srv.Port, string(srv.Security), string(srv.Auth))
+				st.Set.Name, kind, i, string(srv.Protocol), srv.Host, srv.Port, string(srv.Security), string(srv.Auth))
 		}
 	}
 	return nil
