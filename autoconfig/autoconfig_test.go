@@ -1,6 +1,7 @@
 package autoconfig_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +25,7 @@ import (
 	"github.com/mailprofile/mailprofile/internal/syncbuf"
 	"github.com/mailprofile/mailprofile/internal/testpki"
 	"github.com/mailprofile/mailprofile/outlook"
+	"github.com/mailprofile/mailprofile/setup"
 	"github.com/mailprofile/mailprofile/thunderbird"
 )
 
@@ -582,6 +585,39 @@ func TestSetupPages(t *testing.T) {
 	s2 := httptest.NewServer(h)
 	defer s2.Close()
 	assert.Contains(t, get(t, s2.URL+"/").body, `<html lang="en">`)
+}
+
+// TestSetupPageSameAsSetup: a served page is setup.Page's, byte for byte,
+// whichever page was made before it: pages are made in buffers that are
+// used again, so a long page followed by a short one must leave nothing.
+func TestSetupPageSameAsSetup(t *testing.T) {
+	srv, _ := serve(t, nil)
+	site := loadSites(t)[0]
+	want := func(addr, lang string) string {
+		acct, err := site.Account(addr)
+		if err != nil || acct.UsernameOn("new") == "" {
+			acct = &mailprofile.Account{Address: addr} // as anybody with the address is answered
+		}
+		other := map[string]string{"ja": "en", "en": "ja"}[lang]
+		var buf bytes.Buffer
+		require.NoError(t, setup.Page(&buf, site, acct, &setup.Options{
+			Lang: lang, Set: "new", BaseURL: "http://autoconfig.example.co.jp",
+			SwitchURL: "/setup/" + addr + "?lang=" + other,
+		}))
+		return buf.String()
+	}
+	var sizes []int
+	for _, page := range []struct{ addr, lang string }{
+		{"legacy@example.co.jp", "ja"}, {"yamada@example.co.jp", "en"}, {"a@example.co.jp", "ja"},
+		{"legacy@example.co.jp", "en"}, {"yamada@example.co.jp", "en"}, {"legacy@example.co.jp", "ja"},
+	} {
+		resp := get(t, srv.URL+"/setup/"+page.addr+"?lang="+page.lang, "Host", "autoconfig.example.co.jp")
+		require.Equal(t, http.StatusOK, resp.status)
+		assert.Equal(t, want(page.addr, page.lang), resp.body, "%s in %s", page.addr, page.lang)
+		assert.Equal(t, strconv.Itoa(len(resp.body)), resp.header.Get("Content-Length"))
+		sizes = append(sizes, len(resp.body))
+	}
+	assert.Greater(t, sizes[0], sizes[1], "a shorter page follows a longer one")
 }
 
 func TestSignedProfiles(t *testing.T) {
