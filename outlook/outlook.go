@@ -20,6 +20,7 @@
 package outlook
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/beevik/etree"
@@ -79,8 +80,16 @@ func Generate(st *mailprofile.Settings, opts *Options) ([]byte, error) {
 		el.CreateElement("UsePOPAuth").SetText(onOff(srv.Auth != mailprofile.AuthNone && srv.Username == incoming[0].Username))
 		el.CreateElement("SMTPLast").SetText("off")
 	}
-	doc.Indent(2)
-	return doc.WriteToBytes() // Indent ends the document with a newline
+	doc.Indent(2) // which ends the document with a newline
+	// Each part is written straight into a buffer of about the answer's
+	// size: Document.WriteTo would put a new 4 KB bufio.Writer in between,
+	// a fifth of all that serving an answer allocates.
+	var buf bytes.Buffer
+	buf.Grow(2 << 10)
+	for _, t := range doc.Child {
+		t.WriteTo(&buf, &doc.WriteSettings)
+	}
+	return buf.Bytes(), nil
 }
 
 // usable keeps the servers that POX can express, each with the first way
