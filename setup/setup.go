@@ -163,11 +163,11 @@ type view struct {
 	MobileName     string  // the account's name there
 }
 
+// setView is a server set as the page shows it: the first incoming and
+// outgoing servers, the ones clients are told to use.
 type setView struct {
-	Label    string // in the page's language
-	In, Out  serverView
-	Incoming []serverView // every incoming server, for the table
-	Outgoing []serverView
+	Label   string // in the page's language
+	In, Out serverView
 }
 
 type serverView struct {
@@ -236,15 +236,7 @@ func newView(site *mailprofile.Site, a *mailprofile.Account, opts *Options) (*vi
 }
 
 func newSetView(p *mailprofile.Settings, lang string) *setView {
-	sv := &setView{Label: p.Set.LabelIn(lang)}
-	for _, s := range p.Incoming {
-		sv.Incoming = append(sv.Incoming, newServerView(s))
-	}
-	for _, s := range p.Outgoing {
-		sv.Outgoing = append(sv.Outgoing, newServerView(s))
-	}
-	sv.In, sv.Out = sv.Incoming[0], sv.Outgoing[0]
-	return sv
+	return &setView{Label: p.Set.LabelIn(lang), In: newServerView(p.Incoming[0]), Out: newServerView(p.Outgoing[0])}
 }
 
 func newServerView(s mailprofile.Server) serverView {
