@@ -19,6 +19,8 @@
 # profile, PAGE_RATES for the setup page (about 6,000 pages/s is all two
 # cores make: a rate near that measures a queue, not the page).
 #
+# serve runs with Go's defaults unless SERVE_ENV says otherwise.
+#
 # Needs vegeta (go install github.com/tsenart/vegeta/v12@v12.13.0; it is
 # run with `go run` when not installed) and python3. Loopback only.
 set -euo pipefail
@@ -27,34 +29,11 @@ rates=${RATES:-2000 5000}
 page_rates=${PAGE_RATES:-500 2000}
 rounds=${ROUNDS:-3}
 duration=${DURATION:-8s}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
 vegeta=(vegeta)
 command -v vegeta >/dev/null || vegeta=(go run github.com/tsenart/vegeta/v12@v12.13.0)
 "${vegeta[@]}" -version >/dev/null
-go build -o "$work/mailprofile" ./cmd/mailprofile
-go build -o "$work/fixed" ./bench/fixed
-for port in 18080 18081; do
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-    echo "port $port is already in use: stop what listens there first" >&2; exit 1
-  fi
-done
-# The access log is on, as in production, and goes to /dev/null.
-"$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
-pids+=($!)
-"$work/fixed" -addr 127.0.0.1:18081 -size 1000 &
-pids+=($!)
-for port in 18080 18081; do
-  for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
-done
+. bench/servers.sh
 
-cat > "$work/request.xml" <<'XML'
-<?xml version="1.0" encoding="utf-8"?>
-<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>yamada@example.co.jp</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>
-XML
 # One vegeta target file a row (its http format: method and URL, headers,
 # @body file).
 target() { printf '%s\n' "$2" > "$work/$1.target"; }
@@ -77,17 +56,21 @@ print(sys.argv[1], sys.argv[2], l["50th"] / 1e6, l["99th"] / 1e6, l["max"] / 1e6
 ' "$1" "$2" >> "$work/results"
 }
 
+# The rows, "NAME RATE" each: every endpoint at each rate, the fixed server
+# at the same rates (once a rate).
+rows=()
+add() { [[ " ${rows[*]-} " == *" $1 $2 "* ]] || rows+=("$1 $2"); }
+for rate in $rates; do
+  for name in fixed-bytes thunderbird autodiscover-xml autodiscover-json apple; do add "$name" "$rate"; done
+done
+for rate in $page_rates; do
+  for name in fixed-bytes setup-page; do add "$name" "$rate"; done
+done
 for ((round = 1; round <= rounds; round++)); do
-  for rate in $rates; do
-    for name in fixed-bytes thunderbird autodiscover-xml autodiscover-json apple; do run "$name" "$rate"; done
-  done
-  for rate in $page_rates; do
-    for name in fixed-bytes setup-page; do run "$name" "$rate"; done
-  done
+  for row in "${rows[@]}"; do run $row; done
   echo "round $round of $rounds done" >&2
 done
 
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 med() { awk -v n="$1" -v r="$2" -v f="$3" '$1 == n && $2 == r {print $f}' "$work/results" | median; }
 echo "medians of $rounds rounds of ${duration} at each rate; x-p99 = p99 / fixed-bytes's p99 at the same rate"
 printf '%-20s %7s %9s %9s %9s %8s %7s\n' endpoint req/s p50-ms p99-ms max-ms success x-p99
@@ -97,11 +80,6 @@ show() {
   printf '%-20s %7s %9.3f %9.3f %9.2f %8.4f %7.2f\n' "$1" "$2" "$(med "$1" "$2" 3)" "$(med "$1" "$2" 4)" \
     "$(med "$1" "$2" 5)" "$(med "$1" "$2" 6)" "$(awk -v a="$(med "$1" "$2" 4)" -v b="$base" 'BEGIN {print a / b}')"
 }
-for rate in $rates; do
-  for name in fixed-bytes thunderbird autodiscover-xml autodiscover-json apple; do show "$name" "$rate"; done
-done
-for rate in $page_rates; do
-  for name in fixed-bytes setup-page; do show "$name" "$rate"; done
-done
+for row in "${rows[@]}"; do show $row; done
 echo "all runs (name req/s p50-ms p99-ms max-ms success):"
 sed 's/^/  /' "$work/results"

@@ -39,37 +39,12 @@ idle=${IDLE:-2000}
 rows=${ROWS:-}   # endpoints to measure (names as in the table); empty: all
 threads=${THREADS:-2}
 conns=${CONNS:-64}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-go build -o "$work/mailprofile" ./cmd/mailprofile
-go build -o "$work/fixed" ./bench/fixed
-for port in 18080 18081; do
-  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
-    echo "port $port is already in use: stop what listens there first" >&2; exit 1
-  fi
-done
-# The access log is on, as in production, and goes to /dev/null: its lines
-# are made and written, and no disk is measured.
-env ${SERVE_ENV:-} "$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
-pids+=($!)
-"$work/fixed" -addr 127.0.0.1:18081 -size 1000 &
-pids+=($!)
-for port in 18080 18081; do
-  for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
-done
-for p in "${pids[@]}"; do
-  kill -0 "$p" 2>/dev/null || { echo "a server did not start" >&2; exit 1; }
-done
-
-cat > "$work/post.lua" <<'LUA'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "text/xml"
-wrk.body = [[<?xml version="1.0" encoding="utf-8"?>
-<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>yamada@example.co.jp</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>]]
-LUA
+. bench/servers.sh
+{
+  echo 'wrk.method = "POST"'
+  echo 'wrk.headers["Content-Type"] = "text/xml"'
+  printf 'wrk.body = [[%s]]\n' "$(cat "$work/request.xml")"
+} > "$work/post.lua"
 
 # cputime PID: the CPU time the process has used, in clock ticks.
 cputime() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -118,7 +93,6 @@ for ((round = 1; round <= rounds; round++)); do
   echo "round $round of $rounds done" >&2
 done
 
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 med() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$work/results" | median; }
 base_rps=$(med fixed-bytes 2); base_p99=$(med fixed-bytes 3)
 post_rps=$(med fixed-bytes-post 2); post_p99=$(med fixed-bytes-post 3)
