@@ -364,6 +364,17 @@ func TestReadAccountsJapaneseHeaders(t *testing.T) {
 	assert.Equal(t, "鈴木", accts[0].Name, "名前 is the name as 氏名 is")
 }
 
+// describe is the smallest description of domain: one set, one server of
+// each kind.
+func describe(domain string) string {
+	return "domain: " + domain + `
+servers:
+  new:
+    incoming: [{protocol: imap, host: mail.example-host.jp}]
+    outgoing: [{host: mail.example-host.jp, port: 587}]
+`
+}
+
 // TestLoaderReadsOnlyWhatChanged: a Loader gives the same sites for files
 // that did not change (by size, time and inode), and reads again a file
 // that changed, one whose accounts CSV file changed, and one just written
@@ -377,18 +388,10 @@ func TestLoaderReadsOnlyWhatChanged(t *testing.T) {
 		require.NoError(t, os.WriteFile(f, []byte(content), 0o644))
 		require.NoError(t, os.Chtimes(f, at, at))
 	}
-	site := func(domain string) string {
-		return "domain: " + domain + `
-servers:
-  new:
-    incoming: [{protocol: imap, host: mail.example-host.jp}]
-    outgoing: [{host: mail.example-host.jp, port: 587}]
-`
-	}
-	put("a.yaml", site("a.example"), past)
-	put("b.yaml", site("b.example")+"accounts_csv: b.csv\n", past)
+	put("a.yaml", describe("a.example"), past)
+	put("b.yaml", describe("b.example")+"accounts_csv: b.csv\n", past)
 	put("b.csv", "address\ninfo@b.example\n", past)
-	put("c.yaml", site("c.example"), past)
+	put("c.yaml", describe("c.example"), past)
 
 	var l mailprofile.Loader
 	load := func() map[string]*mailprofile.Site {
@@ -409,10 +412,10 @@ servers:
 		assert.Same(t, s, again[d], "%s did not change", d)
 	}
 
-	put("a.yaml", site("a.example")+"organization: A\n", past.Add(time.Minute))
+	put("a.yaml", describe("a.example")+"organization: A\n", past.Add(time.Minute))
 	put("b.csv", "address\ninfo@b.example\nsales@b.example\n", past.Add(time.Minute))
 	require.NoError(t, os.Remove(filepath.Join(dir, "c.yaml")))
-	put("d.yaml", site("d.example"), time.Now())
+	put("d.yaml", describe("d.example"), time.Now())
 	third := load()
 	assert.Equal(t, "A", third["a.example"].Organization)
 	assert.NotSame(t, first["b.example"], third["b.example"], "its accounts changed")
@@ -444,16 +447,8 @@ servers:
 // that describes a domain of an earlier file is; the other files are read.
 func TestLoadFilesDomainTwiceInOneFile(t *testing.T) {
 	dir := t.TempDir()
-	site := func(domain string) string {
-		return "domain: " + domain + `
-servers:
-  new:
-    incoming: [{protocol: imap, host: mail.example-host.jp}]
-    outgoing: [{host: mail.example-host.jp, port: 587}]
-`
-	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(site("a.example")), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "b.yaml"), []byte(site("b.example")+"---\n"+site("b.example")), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(describe("a.example")), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "b.yaml"), []byte(describe("b.example")+"---\n"+describe("b.example")), 0o644))
 	sites, failed, err := mailprofile.LoadFiles(dir)
 	require.NoError(t, err)
 	require.Len(t, sites, 1)
