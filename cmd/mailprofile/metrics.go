@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,21 +87,24 @@ func (m *metrics) reloaded(ok bool) {
 // anything (a client that sends a made-up name gets the default
 // certificate), so there are only as many as the certificates have.
 func (m *metrics) certificate(leaf *x509.Certificate) {
-	names := slices.Clone(leaf.DNSNames)
+	var names []string
+	for _, n := range leaf.DNSNames {
+		names = append(names, strings.ToLower(n))
+	}
 	for _, ip := range leaf.IPAddresses {
 		names = append(names, ip.String())
 	}
 	if len(names) == 0 && leaf.Subject.CommonName != "" {
-		names = []string{leaf.Subject.CommonName}
+		names = []string{strings.ToLower(leaf.Subject.CommonName)}
 	}
 	m.mu.Lock()
 	for _, name := range names {
-		m.expires[strings.ToLower(name)] = leaf.NotAfter
+		m.expires[name] = leaf.NotAfter
 	}
 	m.mu.Unlock()
 	if m.domains {
 		for _, name := range names {
-			m.expiry.WithLabelValues(strings.ToLower(name)).Set(float64(leaf.NotAfter.Unix()))
+			m.expiry.WithLabelValues(name).Set(float64(leaf.NotAfter.Unix()))
 		}
 	}
 }
