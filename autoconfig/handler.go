@@ -237,6 +237,9 @@ func loggedPath(path string, addresses bool) string {
 			return path[:len(prefix)] + "…"
 		}
 	}
+	if !strings.Contains(path, "@") { // most paths: nothing to hide, nothing to copy
+		return path
+	}
 	parts := strings.Split(path, "/")
 	for i, p := range parts {
 		if strings.Contains(p, "@") {
