@@ -14,6 +14,7 @@
 #
 #   bench/latency.sh                          # 3 rounds of 8 s per row and rate
 #   RATES="1000 5000" PAGE_RATES="500" ROUNDS=5 DURATION=5s bench/latency.sh
+#   PIN=1 bench/latency.sh                    # vegeta on a core of its own
 #
 # RATES are the requests/s for the discovery endpoints and the Apple
 # profile, PAGE_RATES for the setup page (about 6,000 pages/s is all two
@@ -46,7 +47,7 @@ target setup-page "GET http://127.0.0.1:18080/setup/yamada@example.co.jp"
 
 # run NAME RATE: one attack; appends "NAME RATE p50 p99 max success" (ms).
 run() {
-  "${vegeta[@]}" attack -rate "$2" -duration "$duration" -timeout 10s -targets "$work/$1.target" |
+  "${pin_load[@]}" "${vegeta[@]}" attack -rate "$2" -duration "$duration" -timeout 10s -targets "$work/$1.target" |
     "${vegeta[@]}" report -type=json |
     python3 -c '
 import json, sys

@@ -25,6 +25,7 @@
 #   ROUNDS=5 DURATION=5s SOAK=20 IDLE=2000 bench/serve.sh
 #   SERVE_ENV="GOGC=400" bench/serve.sh   # serve with that environment
 #   ROWS="setup-page apple" SOAK=0 IDLE=0 bench/serve.sh   # only these rows
+#   PIN=1 bench/serve.sh           # wrk on a core of its own (servers.sh)
 #
 # serve runs with Go's defaults unless SERVE_ENV says otherwise.
 #
@@ -56,7 +57,7 @@ run() {
   [ -n "${3:-}" ] && script=(-s "$3")
   local before after
   before=$(cputime "$1")
-  wrk -t"$threads" -c"$conns" -d"$duration" --latency "${script[@]}" "$2" > "$work/out"
+  "${pin_load[@]}" wrk -t"$threads" -c"$conns" -d"$duration" --latency "${script[@]}" "$2" > "$work/out"
   after=$(cputime "$1")
   local rps p99 cpu
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/out")
@@ -133,7 +134,7 @@ PY
   idlepid=$!
   sleep 3
   open=$(ls /proc/${pids[0]}/fd | wc -l)
-  wrk -t1 -c4 -d5s --latency "http://127.0.0.1:18080/mail/config-v1.1.xml?emailaddress=yamada%40example.co.jp" > "$work/out"
+  "${pin_load[@]}" wrk -t1 -c4 -d5s --latency "http://127.0.0.1:18080/mail/config-v1.1.xml?emailaddress=yamada%40example.co.jp" > "$work/out"
   echo "server file descriptors open: $open"
   awk '/^Requests\/sec/ {print "req/s: " $2} $1 == "99%" {print "p99: " $2} /errors/ {print}' "$work/out"
   kill "$idlepid" 2>/dev/null || true
@@ -145,7 +146,7 @@ if [ "$soak" -gt 0 ]; then
   echo
   echo "soak: apple endpoint for ${soak}s, server RSS every 10s (MiB)"
   server=${pids[0]}
-  wrk -t"$threads" -c"$conns" -d"${soak}s" "http://127.0.0.1:18080/apple/yamada@example.co.jp.mobileconfig" > /dev/null &
+  "${pin_load[@]}" wrk -t"$threads" -c"$conns" -d"${soak}s" "http://127.0.0.1:18080/apple/yamada@example.co.jp.mobileconfig" > /dev/null &
   wrkpid=$!
   samples=()
   for ((s = 0; s < soak; s += 10)); do

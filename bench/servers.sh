@@ -3,8 +3,21 @@
 # `mailprofile serve` on the bundled example at 127.0.0.1:18080 (with
 # SERVE_ENV's environment, Go's defaults without it) and the fixed-bytes
 # server at 127.0.0.1:18081, and stops both and removes $work on exit.
-# Leaves pids (serve's first), $work/request.xml (the Autodiscover request
-# both scripts send) and median.
+# Leaves pids (serve's first), pin_load (the command prefix for the load
+# generator), $work/request.xml (the Autodiscover request both scripts send)
+# and median.
+# PIN=1 puts the load generator (wrk, vegeta) on the last core and the
+# servers on the others, so that they never share a core: the latency is
+# then the server's own. Without it (the default, and issue 12's measure)
+# all of them share every core.
+pin_servers=()
+pin_load=()
+if [ "${PIN:-0}" = 1 ]; then
+  last=$(( $(nproc) - 1 ))
+  [ "$last" -ge 1 ] || { echo "PIN=1 needs at least two cores" >&2; exit 1; }
+  pin_servers=(taskset -c "0-$(( last - 1 ))")
+  pin_load=(taskset -c "$last")
+fi
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
@@ -19,9 +32,9 @@ for port in 18080 18081; do
 done
 # The access log is on, as in production, and goes to /dev/null: its lines
 # are made and written, and no disk is measured.
-env ${SERVE_ENV:-} "$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
+"${pin_servers[@]}" env ${SERVE_ENV:-} "$work/mailprofile" serve -c examples/migration.yaml --addr 127.0.0.1:18080 2>/dev/null &
 pids+=($!)
-"$work/fixed" -addr 127.0.0.1:18081 -size 1000 &
+"${pin_servers[@]}" "$work/fixed" -addr 127.0.0.1:18081 -size 1000 &
 pids+=($!)
 for port in 18080 18081; do
   for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
